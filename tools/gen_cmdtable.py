@@ -1,0 +1,202 @@
+#!/usr/bin/python3
+"""Developer tool: print shard/commands.def entries for the named commands,
+reading their interface (arity, flags, ACL categories, key specs, tips,
+group, since) from a running redis-server 7.0, our behavioural oracle.
+Summaries are ours and are kept in SUMMARIES below. Not run by the build.
+
+usage: tools/gen_cmdtable.py PORT cmd [cmd ...] > fragment
+"""
+import sys
+
+import redis
+
+
+def dec(x):
+    if isinstance(x, bytes):
+        return x.decode()
+    if isinstance(x, list):
+        return [dec(i) for i in x]
+    return x
+
+
+def pairs(lst):
+    return {lst[i]: lst[i + 1] for i in range(0, len(lst), 2)}
+
+
+def spec_str(ks):
+    d = pairs(ks)
+    flags = " ".join(d["flags"])
+    bs = pairs(d["begin_search"])
+    bspec = pairs(bs["spec"]) if bs["spec"] else {}
+    if bs["type"] == "index":
+        b = "index %s" % bspec["index"]
+    elif bs["type"] == "keyword":
+        b = "keyword %s %s" % (bspec["keyword"], bspec["startfrom"])
+    else:
+        b = "unknown"
+    fk = pairs(d["find_keys"])
+    fspec = pairs(fk["spec"]) if fk["spec"] else {}
+    if fk["type"] == "range":
+        f = "range %s %s %s" % (fspec["lastkey"], fspec["keystep"],
+                                fspec["limit"])
+    elif fk["type"] == "keynum":
+        f = "keynum %s %s %s" % (fspec["keynumidx"], fspec["firstkey"],
+                                 fspec["keystep"])
+    else:
+        f = "unknown"
+    return "%s|%s|%s" % (flags, b, f)
+
+
+SUMMARIES = {
+    "set": "Set a string value, with optional expiry and conditions",
+    "get": "Return the string value of a key",
+    "getex": "Return a string value and change its expiry",
+    "getdel": "Return a string value and delete the key",
+    "getset": "Set a string value and return the old one",
+    "setnx": "Set a string value only if the key is absent",
+    "setex": "Set a string value with an expiry in seconds",
+    "psetex": "Set a string value with an expiry in milliseconds",
+    "mset": "Set several string values",
+    "msetnx": "Set several string values only if none of the keys exist",
+    "mget": "Return the values of several keys",
+    "append": "Append bytes to a string value",
+    "strlen": "Return the length of a string value",
+    "getrange": "Return a byte range of a string value",
+    "setrange": "Overwrite part of a string value at an offset",
+    "substr": "Return a byte range of a string value (old name)",
+    "incr": "Add one to an integer value",
+    "decr": "Subtract one from an integer value",
+    "incrby": "Add an integer to an integer value",
+    "decrby": "Subtract an integer from an integer value",
+    "incrbyfloat": "Add a floating point number to a value",
+    "lcs": "Longest common subsequence of two string values",
+    "del": "Delete keys",
+    "unlink": "Delete keys, freeing memory out of band",
+    "exists": "Count how many of the given keys exist",
+    "type": "Return the type of a key's value",
+    "rename": "Rename a key",
+    "renamenx": "Rename a key only if the new name is free",
+    "copy": "Copy a key's value to another key",
+    "move": "Move a key to another database",
+    "keys": "Return the keys matching a glob pattern",
+    "scan": "Iterate the keyspace incrementally",
+    "randomkey": "Return a random key",
+    "dbsize": "Return the number of keys in the database",
+    "flushdb": "Delete every key of the current database",
+    "flushall": "Delete every key of every database",
+    "select": "Change the current database",
+    "swapdb": "Swap two databases",
+    "touch": "Update the access time of keys; count the existing ones",
+    "object": "Inspect the internals of a value",
+    "object|encoding": "Return the internal encoding of a value",
+    "object|refcount": "Return the reference count of a value",
+    "object|idletime": "Return seconds since a value was last accessed",
+    "object|freq": "Return the access frequency counter of a value",
+    "object|help": "Describe the OBJECT subcommands",
+    "expire": "Set a key's time to live in seconds",
+    "pexpire": "Set a key's time to live in milliseconds",
+    "expireat": "Set a key's expiry as a Unix time in seconds",
+    "pexpireat": "Set a key's expiry as a Unix time in milliseconds",
+    "ttl": "Return a key's time to live in seconds",
+    "pttl": "Return a key's time to live in milliseconds",
+    "expiretime": "Return a key's expiry as a Unix time in seconds",
+    "pexpiretime": "Return a key's expiry as a Unix time in milliseconds",
+    "persist": "Remove a key's expiry",
+    "ping": "Check the connection",
+    "echo": "Return the given string",
+    "quit": "Close the connection",
+    "reset": "Reset the connection state",
+    "hello": "Handshake: protocol version, authentication, client name",
+    "auth": "Authenticate the connection",
+    "client": "Inspect and control client connections",
+    "client|id": "Return the connection's id",
+    "client|setname": "Name the connection",
+    "client|getname": "Return the connection's name",
+    "client|list": "List client connections",
+    "client|info": "Describe this connection",
+    "client|kill": "Close client connections",
+    "client|setinfo": "Record the client library's name and version",
+    "client|pause": "Suspend commands from clients for a while",
+    "client|unpause": "Resume commands after CLIENT PAUSE",
+    "client|reply": "Turn replies to this connection on or off",
+    "client|no-evict": "Exempt this connection from client eviction",
+    "client|help": "Describe the CLIENT subcommands",
+    "config": "Read and change the configuration",
+    "config|get": "Return configuration parameters",
+    "config|set": "Change configuration parameters at run time",
+    "config|resetstat": "Reset the statistics INFO reports",
+    "config|rewrite": "Write the running configuration to the config file",
+    "config|help": "Describe the CONFIG subcommands",
+    "info": "Return server information and statistics",
+    "time": "Return the server time",
+    "slowlog": "Inspect the slow command log",
+    "slowlog|get": "Return entries of the slow log",
+    "slowlog|len": "Return the number of slow log entries",
+    "slowlog|reset": "Clear the slow log",
+    "slowlog|help": "Describe the SLOWLOG subcommands",
+    "latency": "Inspect latency monitoring",
+    "latency|latest": "Return the latest latency spike of each event",
+    "latency|history": "Return the latency spikes of an event",
+    "latency|reset": "Clear latency samples",
+    "latency|help": "Describe the LATENCY subcommands",
+    "monitor": "Stream every command the server runs",
+    "debug": "Debugging and testing helpers",
+    "shutdown": "Stop the server",
+    "lastsave": "Return the Unix time of the last successful save",
+    "command": "Describe the server's commands",
+    "command|count": "Return the number of commands",
+    "command|info": "Describe the given commands",
+    "command|getkeys": "Extract the keys of a command",
+    "command|getkeysandflags": "Extract the keys of a command, with flags",
+    "command|list": "Return the names of the commands",
+    "command|docs": "Return documentation of commands",
+    "command|help": "Describe the COMMAND subcommands",
+}
+
+
+def c_str(s):
+    return '"' + s.replace('\\', '\\\\').replace('"', '\\"') + '"'
+
+
+def emit(r, parent, info, docs):
+    name, arity, flags, first, last, step, acl, tips, specs, subs = info[:10]
+    full = name
+    short = name.split("|")[-1]
+    handler = "cmd_" + full.replace("|", "_").replace("-", "_")
+    ks = ";".join(spec_str(k) for k in specs)
+    d = pairs(docs.get(full, [])) if docs.get(full) else {}
+    print("CMD(%s, %s, %s, %d, %s, %s, %d, %d, %d, %s, %s, %s, %s, %s)" % (
+        c_str(parent) if parent else "NULL", c_str(short),
+        handler if not subs else "NULL", arity,
+        c_str(" ".join(flags)), c_str(" ".join(acl)), first, last, step,
+        c_str(ks), c_str(" ".join(tips)), c_str(d.get("group", "")),
+        c_str(d.get("since", "")), c_str(SUMMARIES.get(full, ""))))
+    for sub in subs:
+        emit(r, name, sub, docs)
+
+
+class Raw:
+    def __init__(self, port):
+        pool = redis.ConnectionPool(port=port)
+        self.conn = pool.get_connection("x")
+
+    def execute_command(self, *args):
+        self.conn.send_command(*args)
+        return self.conn.read_response()
+
+
+def main():
+    r = Raw(int(sys.argv[1]))
+    for name in sys.argv[2:]:
+        info = dec(r.execute_command("COMMAND", "INFO", name))[0]
+        raw = dec(r.execute_command("COMMAND", "DOCS", name))
+        docs = pairs(raw) if raw else {}
+        # subcommand docs live inside the parent's doc map
+        if docs.get(name):
+            top = pairs(docs[name])
+            for k, v in pairs(top.get("subcommands", [])).items():
+                docs[k] = v
+        emit(r, None, info, docs)
+
+
+main()
