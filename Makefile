@@ -24,7 +24,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/te
 
 BUILD_DEPS := gcc make libc6-dev libev-dev libjemalloc-dev
 TEST_DEPS := libcmocka-dev redis-server redis-tools python3 python3-redis \
-	python3-pytest
+	python3-pytest python3-pytest-timeout
 
 .PHONY: all sanitize run test unit integration deps test-deps clean bench
 

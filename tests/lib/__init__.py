@@ -1,0 +1,1 @@
+"""Helpers shared by shoal's Python test suites (servers, RESP, raw connections)."""
