@@ -59,13 +59,12 @@ run: deps
 	@$(MAKE) --no-print-directory all
 	bin/shoal shard etc/shoal.conf
 
-# Unit tests link the module under test with the common code (libc malloc,
-# sanitizers on: they are small and fast).
-$(BUILD)/unit/test_%: tests/unit/test_%.c $(COMMON_SRC) $(wildcard shard/*.c) $(HDRS)
+# Unit tests link the module under test with the common code and the value
+# layer (libc malloc, sanitizers on: they are small and fast).
+UNIT_LINK := $(COMMON_SRC) shard/obj.c
+$(BUILD)/unit/test_%: tests/unit/test_%.c $(UNIT_LINK) $(HDRS)
 	@mkdir -p $(BUILD)/unit
-	$(CC) $(SAN_FLAGS) -o $@ $< $(filter-out shard/server.c,$(COMMON_SRC) \
-		$(filter-out shard/main.c,$(wildcard shard/*.c))) \
-		-DSHOAL_UNIT_TEST $(LIBS) -lcmocka
+	$(CC) $(SAN_FLAGS) -Itests/unit -o $@ $< $(UNIT_LINK) $(LIBS) -lcmocka
 
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
