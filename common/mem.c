@@ -57,6 +57,11 @@ void mem_free(void *p)
     free(p);
 }
 
+void *mem_try_alloc(size_t size)
+{
+    return malloc(size == 0 ? 1 : size);
+}
+
 size_t mem_usable(void *p)
 {
     return malloc_usable_size(p);

@@ -10,6 +10,9 @@ void *mem_alloc(size_t size);
 void *mem_calloc(size_t size);
 void *mem_realloc(void *p, size_t size);
 void mem_free(void *p);
+/* Like mem_alloc but returns NULL when memory is short: for big transient
+ * buffers whose failure becomes an error reply (LCS's table). */
+void *mem_try_alloc(size_t size);
 size_t mem_usable(void *p);
 char *mem_strdup(const char *s);
 

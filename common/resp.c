@@ -2,6 +2,8 @@
 #include "resp.h"
 
 #include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "mem.h"
@@ -44,19 +46,33 @@ static void push_arg(resp_parser *p, size_t off, size_t len)
     p->argc++;
 }
 
+/* Redis finds line ends with strchr on its NUL-terminated buffer, so a NUL
+ * byte before the terminator hides it: the line then looks unfinished.
+ * Returns the offset of the first ch in buf[0..len), or -1 if none is
+ * visible that way. */
+static ptrdiff_t visible_chr(const char *buf, size_t len, char ch)
+{
+    const char *hit = memchr(buf, ch, len);
+
+    if (hit == NULL || memchr(buf, '\0', (size_t)(hit - buf)) != NULL) {
+        return -1;
+    }
+    return hit - buf;
+}
+
 static int parse_inline(resp_parser *p, const char *buf, size_t len,
                         const char **err)
 {
-    const char *nl = memchr(buf, '\n', len);
+    ptrdiff_t nl = visible_chr(buf, len, '\n');
 
-    if (nl == NULL) {
+    if (nl < 0) {
         if (len > RESP_INLINE_MAX) {
             *err = "Protocol error: too big inline request";
             return RESP_EINVALID;
         }
         return RESP_EUNFIN;
     }
-    size_t linelen = (size_t)(nl - buf);
+    size_t linelen = (size_t)nl;
     p->pos = linelen + 1;
     if (linelen > 0 && buf[linelen - 1] == '\r') {
         linelen--;
@@ -80,43 +96,34 @@ static int parse_inline(resp_parser *p, const char *buf, size_t len,
     return argc == 0 ? RESP_EMPTY : RESP_OK;
 }
 
-/* Read a "<prefix><integer>\r\n" line at p->pos. Returns RESP_OK with *out,
- * RESP_EUNFIN, or RESP_EINVALID (bad number: caller picks the message). */
-static int read_line_int(resp_parser *p, const char *buf, size_t len,
-                         long long *out, int *toolong)
+/* The header line ("*N" or "$N") at buf[pos..len). Returns RESP_OK with
+ * *n, the line's length before its '\r'; RESP_EUNFIN until the '\r' and
+ * one more byte have arrived (like Redis, that byte is skipped unchecked);
+ * RESP_EINVALID if no '\r' shows up within RESP_INLINE_MAX bytes. */
+static int header_line(const char *buf, size_t len, size_t pos, size_t *n)
 {
-    const char *start = buf + p->pos;
-    size_t avail = len - p->pos;
-    const char *cr = memchr(start, '\r', avail);
+    size_t avail = len - pos;
+    ptrdiff_t cr = visible_chr(buf + pos, avail, '\r');
 
-    *toolong = 0;
-    if (cr == NULL || (size_t)(cr - start) + 1 >= avail) {
-        if (avail > RESP_INLINE_MAX) {
-            *toolong = 1;
-            return RESP_EINVALID;
-        }
+    if (cr < 0) {
+        return avail > RESP_INLINE_MAX ? RESP_EINVALID : RESP_EUNFIN;
+    }
+    if ((size_t)cr + 2 > avail) {
         return RESP_EUNFIN;
     }
-    size_t n = (size_t)(cr - start);
-    if (n > RESP_INLINE_MAX) {
-        *toolong = 1;
-        return RESP_EINVALID;
-    }
-    /* Skip the type byte; the value must parse as a whole. */
-    if (util_str2ll(start + 1, n - 1, out) != 0) {
-        p->pos += n + 2;
-        return RESP_EINVALID;
-    }
-    p->pos += n + 2;
+    *n = (size_t)cr;
     return RESP_OK;
 }
 
 int resp_parse(resp_parser *p, const char *buf, size_t len,
                const resp_limits *lim, const char **err)
 {
+    /* Room for the one message that quotes input; static because *err
+     * must outlive the call (one parser runs at a time per process). */
     static char expected[64];
     long long ll;
-    int toolong, rc;
+    size_t n;
+    int rc;
 
     if (len == 0) {
         return RESP_EUNFIN;
@@ -125,16 +132,15 @@ int resp_parse(resp_parser *p, const char *buf, size_t len,
         if (buf[0] != '*') {
             return parse_inline(p, buf, len, err);
         }
-        rc = read_line_int(p, buf, len, &ll, &toolong);
+        rc = header_line(buf, len, 0, &n);
         if (rc == RESP_EUNFIN) {
             return rc;
         }
         if (rc == RESP_EINVALID) {
-            *err = toolong ? "Protocol error: too big mbulk count string"
-                           : "Protocol error: invalid multibulk length";
+            *err = "Protocol error: too big mbulk count string";
             return rc;
         }
-        if (ll > INT_MAX) {
+        if (util_str2ll(buf + 1, n - 1, &ll) != 0 || ll > INT_MAX) {
             *err = "Protocol error: invalid multibulk length";
             return RESP_EINVALID;
         }
@@ -142,6 +148,7 @@ int resp_parse(resp_parser *p, const char *buf, size_t len,
             *err = "Protocol error: unauthenticated multibulk length";
             return RESP_EINVALID;
         }
+        p->pos = n + 2;
         if (ll <= 0) {
             return RESP_EMPTY;
         }
@@ -152,35 +159,24 @@ int resp_parse(resp_parser *p, const char *buf, size_t len,
     }
     while (p->mb_left > 0) {
         if (p->bulk_len == -1) {
-            if (p->pos >= len) {
-                return RESP_EUNFIN;
-            }
-            if (buf[p->pos] != '$') {
-                /* Like Redis, judge the line only once it is complete. */
-                const char *cr = memchr(buf + p->pos, '\r', len - p->pos);
-                if (cr == NULL || (size_t)(cr - buf) + 1 >= len) {
-                    if (len - p->pos > RESP_INLINE_MAX) {
-                        *err = "Protocol error: too big bulk count string";
-                        return RESP_EINVALID;
-                    }
-                    return RESP_EUNFIN;
-                }
-                memcpy(expected, "Protocol error: expected '$', got ' '",
-                       sizeof("Protocol error: expected '$', got ' '"));
-                expected[strlen(expected) - 2] = buf[p->pos];
-                *err = expected;
-                return RESP_EINVALID;
-            }
-            rc = read_line_int(p, buf, len, &ll, &toolong);
+            /* Like Redis, judge the line only once it is complete. */
+            rc = header_line(buf, len, p->pos, &n);
             if (rc == RESP_EUNFIN) {
                 return rc;
             }
             if (rc == RESP_EINVALID) {
-                *err = toolong ? "Protocol error: too big bulk count string"
-                               : "Protocol error: invalid bulk length";
+                *err = "Protocol error: too big bulk count string";
                 return rc;
             }
-            if (ll < 0 || ll > lim->max_bulk_len) {
+            if (buf[p->pos] != '$') {
+                snprintf(expected, sizeof(expected),
+                         "Protocol error: expected '$', got '%c'",
+                         buf[p->pos]);
+                *err = expected;
+                return RESP_EINVALID;
+            }
+            if (util_str2ll(buf + p->pos + 1, n - 1, &ll) != 0 || ll < 0 ||
+                ll > lim->max_bulk_len) {
                 *err = "Protocol error: invalid bulk length";
                 return RESP_EINVALID;
             }
@@ -188,6 +184,7 @@ int resp_parse(resp_parser *p, const char *buf, size_t len,
                 *err = "Protocol error: unauthenticated bulk length";
                 return RESP_EINVALID;
             }
+            p->pos += n + 2;
             p->bulk_len = ll;
         }
         if (len - p->pos < (size_t)p->bulk_len + 2) {

@@ -207,8 +207,13 @@ static int fold(int c, int nocase)
     return nocase ? tolower(c) : c;
 }
 
-/* Match one pattern element at *pp against c; advances *pp past it.
- * Returns 1 if c matches. */
+/* Match the [class] at *pp against c; advances *pp past it. Returns 1 if
+ * c matches. The quirks are Redis's, kept so KEYS and SCAN MATCH select
+ * the same keys: an escaped byte compares case-sensitively even with
+ * nocase; "x-y" is a range whenever two more bytes follow the 'x', even
+ * if the 'y' is the closing ']' (so "[a-]" runs on past that ']'); range
+ * ends are signed chars, swapped if reversed, then folded; an unterminated
+ * class runs to the end of the pattern. */
 static int match_class(const char **pp, const char *pend, int c, int nocase)
 {
     const char *p = *pp + 1; /* after '[' */
@@ -218,34 +223,36 @@ static int match_class(const char **pp, const char *pend, int c, int nocase)
         negate = 1;
         p++;
     }
-    while (p < pend && *p != ']') {
-        if (*p == '\\' && p + 1 < pend) {
+    while (p < pend) {
+        if (*p == '\\' && pend - p >= 2) {
             p++;
-            if (fold((unsigned char)*p, nocase) == fold(c, nocase)) {
+            if ((unsigned char)*p == c) {
                 hit = 1;
             }
-            p++;
-        } else if (p + 2 < pend && p[1] == '-' && p[2] != ']') {
-            int a = fold((unsigned char)p[0], nocase);
-            int b = fold((unsigned char)p[2], nocase);
-            int x = fold(c, nocase);
-            if (a > b) {
-                int t = a;
-                a = b;
-                b = t;
+        } else if (*p == ']') {
+            break;
+        } else if (pend - p >= 3 && p[1] == '-') {
+            int lo = (signed char)p[0], hi = (signed char)p[2];
+            int x = (signed char)c;
+            if (lo > hi) {
+                int t = lo;
+                lo = hi;
+                hi = t;
             }
-            if (x >= a && x <= b) {
+            if (nocase) {
+                lo = lo < 0 ? lo : tolower(lo);
+                hi = hi < 0 ? hi : tolower(hi);
+                x = x < 0 ? x : tolower(x);
+            }
+            if (x >= lo && x <= hi) {
                 hit = 1;
             }
-            p += 3;
-        } else {
-            if (fold((unsigned char)*p, nocase) == fold(c, nocase)) {
-                hit = 1;
-            }
-            p++;
+            p += 2;
+        } else if (fold((unsigned char)*p, nocase) == fold(c, nocase)) {
+            hit = 1;
         }
+        p++;
     }
-    /* An unterminated class runs to the end of the pattern. */
     *pp = p < pend ? p + 1 : pend;
     return negate ? !hit : hit;
 }
@@ -257,6 +264,12 @@ int util_glob_match(const char *pat, size_t plen, const char *s, size_t slen,
     const char *sp = s, *send = s + slen;
     const char *star_p = NULL, *star_s = NULL;
 
+    /* Redis matches nothing but the empty pattern against an empty string
+     * (so "*" does not match the empty key: KEYS * only does by a
+     * shortcut that skips matching). */
+    if (slen == 0) {
+        return plen == 0;
+    }
     while (sp < send) {
         if (p < pend && *p == '*') {
             while (p < pend && *p == '*') {

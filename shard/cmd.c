@@ -505,6 +505,9 @@ void cmd_call(client *c)
     long long dirty_before = srv->dirty;
     long long start = util_ustime();
 
+    /* Expiry checks and TTLs read the cached clock: refresh it per call,
+     * as Redis does, or an idle server runs up to a cron period late. */
+    server_update_time(srv);
     if (srv->monitors != NULL && !(cmd->flags & CMD_SKIP_MONITOR)) {
         net_feed_monitors(c);
     }

@@ -23,9 +23,11 @@
 
 enum opt_type { T_BOOL, T_INT, T_LL, T_MEM, T_STR, T_ENUM, T_SPECIAL };
 
-#define IMMUTABLE (1 << 0)
-#define NO_EMPTY (1 << 1)   /* strings that may not be "" */
-#define HIDDEN (1 << 2)
+#define IMMUTABLE CONFIG_IMMUTABLE
+#define PROTECTED CONFIG_PROTECTED /* dir, dbfilename: see Redis 7.0 */
+#define SENSITIVE CONFIG_SENSITIVE
+#define NO_EMPTY (1 << 8)   /* strings that may not be "" */
+#define HIDDEN (1 << 9)
 
 typedef struct enum_val {
     const char *name;
@@ -67,11 +69,13 @@ static const enum_val debug_cmd_enum[] = {
     {NULL, 0},
 };
 
-/* Only noeviction until the eviction work lands: other policies are
- * refused rather than silently ignored. */
+/* Redis's names in Redis's order (its error text lists them so). Only
+ * noeviction (0) is accepted until eviction lands: see
+ * apply_maxmemory_policy. */
 static const enum_val maxmemory_policy_enum[] = {
-    {"noeviction", 0},
-    {NULL, 0},
+    {"volatile-lru", 1},   {"volatile-lfu", 2},   {"volatile-random", 3},
+    {"volatile-ttl", 4},   {"allkeys-lru", 5},    {"allkeys-lfu", 6},
+    {"allkeys-random", 7}, {"noeviction", 0},     {NULL, 0},
 };
 
 static const enum_val supervised_enum[] = {
@@ -84,10 +88,11 @@ static const enum_val supervised_enum[] = {
 #define F(field) offsetof(server_config, field)
 
 static opt_set_fn set_save, set_obuf, set_unixsocketperm, set_dir,
-    set_no_yet;
-static opt_get_fn get_save, get_obuf, get_unixsocketperm, get_dir;
+    set_no_yet, set_percentiles;
+static opt_get_fn get_save, get_obuf, get_unixsocketperm, get_dir,
+    get_str;
 static opt_apply_fn apply_hz, apply_loglevel, apply_slowlog,
-    apply_maxclients;
+    apply_maxclients, apply_maxmemory_policy;
 
 static const option options[] = {
     {"bind", NULL, T_STR, IMMUTABLE, F(bind), 0, 0, "127.0.0.1 -::1",
@@ -106,11 +111,11 @@ static const option options[] = {
      NULL, NULL},
     {"protected-mode", NULL, T_BOOL, 0, F(protected_mode), 0, 0, "yes",
      NULL, NULL, NULL, NULL},
-    {"dir", NULL, T_SPECIAL, 0, F(dir), 0, 0, "./", NULL, set_dir, get_dir,
+    {"dir", NULL, T_SPECIAL, PROTECTED, F(dir), 0, 0, "./", NULL, set_dir, get_dir,
      NULL},
-    {"dbfilename", NULL, T_STR, NO_EMPTY, F(dbfilename), 0, 0, "dump.rdb",
+    {"dbfilename", NULL, T_STR, NO_EMPTY | PROTECTED, F(dbfilename), 0, 0, "dump.rdb",
      NULL, NULL, NULL, NULL},
-    {"requirepass", NULL, T_STR, 0, F(requirepass), 0, 0, "", NULL, NULL,
+    {"requirepass", NULL, T_STR, SENSITIVE, F(requirepass), 0, 0, "", NULL, NULL,
      NULL, NULL},
     {"maxclients", NULL, T_INT, 0, F(maxclients), 1, INT_MAX, "10000",
      NULL, NULL, NULL, apply_maxclients},
@@ -118,6 +123,9 @@ static const option options[] = {
      NULL, NULL, NULL, NULL},
     {"enable-debug-command", NULL, T_ENUM, IMMUTABLE,
      F(enable_debug_command), 0, 0, "no", debug_cmd_enum, NULL, NULL, NULL},
+    {"enable-protected-configs", NULL, T_ENUM, IMMUTABLE,
+     F(enable_protected_configs), 0, 0, "no", debug_cmd_enum, NULL, NULL,
+     NULL},
     {"proto-max-bulk-len", NULL, T_MEM, 0, F(proto_max_bulk_len), 1024 * 1024,
      LLONG_MAX, "512mb", NULL, NULL, NULL, NULL},
     {"client-query-buffer-limit", NULL, T_MEM, 0,
@@ -147,9 +155,9 @@ static const option options[] = {
      NULL},
     {"latency-tracking", NULL, T_BOOL, 0, F(latency_tracking), 0, 0, "yes",
      NULL, NULL, NULL, NULL},
-    {"latency-tracking-info-percentiles", NULL, T_STR, 0,
-     F(latency_tracking_info_percentiles), 0, 0, "50 99 99.9", NULL, NULL,
-     NULL, NULL},
+    {"latency-tracking-info-percentiles", NULL, T_SPECIAL, 0,
+     F(latency_tracking_info_percentiles), 0, 0, "50 99 99.9", NULL,
+     set_percentiles, get_str, NULL},
     {"active-expire-effort", NULL, T_INT, 0, F(active_expire_effort), 1, 10,
      "1", NULL, NULL, NULL, NULL},
     {"lazyfree-lazy-user-del", NULL, T_BOOL, 0, F(lazyfree_lazy_user_del), 0,
@@ -165,9 +173,11 @@ static const option options[] = {
     {"maxmemory", NULL, T_MEM, 0, F(maxmemory), 0, LLONG_MAX, "0", NULL,
      NULL, NULL, NULL},
     {"maxmemory-policy", NULL, T_ENUM, 0, F(maxmemory_policy), 0, 0,
-     "noeviction", maxmemory_policy_enum, NULL, NULL, NULL},
-    {"maxmemory-samples", NULL, T_INT, 0, F(maxmemory_samples), 1, 64, "5",
-     NULL, NULL, NULL, NULL},
+     "noeviction", maxmemory_policy_enum, NULL, NULL,
+     apply_maxmemory_policy},
+    /* Redis's range; eviction clamps what it samples per round. */
+    {"maxmemory-samples", NULL, T_INT, 0, F(maxmemory_samples), 1, INT_MAX,
+     "5", NULL, NULL, NULL, NULL},
     {"lfu-log-factor", NULL, T_INT, 0, F(lfu_log_factor), 0, INT_MAX, "10",
      NULL, NULL, NULL, NULL},
     {"lfu-decay-time", NULL, T_INT, 0, F(lfu_decay_time), 0, INT_MAX, "1",
@@ -422,9 +432,11 @@ static int set_obuf(server *srv, const option *o, const char *v,
 
     (void)o;
     memcpy(vals, srv->cfg.obuf_limits, sizeof(vals));
-    if (argv == NULL || argc % 4 != 0 || argc == 0) {
+    if (argv == NULL || argc % 4 != 0) {
+        *err = "Wrong number of arguments in buffer limit configuration.";
         goto bad;
     }
+    /* No classes at all leaves every limit as it was (as Redis). */
     for (int i = 0; i < argc; i += 4) {
         int cls;
         if (strcasecmp(argv[i], "normal") == 0) {
@@ -435,6 +447,8 @@ static int set_obuf(server *srv, const option *o, const char *v,
         } else if (strcasecmp(argv[i], "pubsub") == 0) {
             cls = 2;
         } else {
+            *err = "Invalid client class specified in buffer limit "
+                   "configuration.";
             goto bad;
         }
         long long h, s, secs;
@@ -442,6 +456,8 @@ static int set_obuf(server *srv, const option *o, const char *v,
             parse_mem(argv[i + 2], &s) != 0 ||
             util_str2ll(argv[i + 3], str_len(argv[i + 3]), &secs) != 0 ||
             secs < 0) {
+            *err = "Error in hard, soft or soft_seconds setting in buffer "
+                   "limit configuration.";
             goto bad;
         }
         vals[cls][0] = h;
@@ -453,7 +469,6 @@ static int set_obuf(server *srv, const option *o, const char *v,
     return 0;
 bad:
     util_free_args(argv, argc);
-    *err = "Invalid client output buffer limit class";
     return -1;
 }
 
@@ -469,6 +484,72 @@ static str get_obuf(server *srv, const option *o)
                        srv->cfg.obuf_limits[i][2]);
     }
     return s;
+}
+
+/* "%f" without its trailing zeros (and dot): 99.900000 -> 99.9. */
+static str cat_trimmed_double(str out, double d)
+{
+    char buf[MAX_D2STR_CHARS];
+    int n = snprintf(buf, sizeof(buf), "%f", d);
+
+    if (n > 0 && (size_t)n < sizeof(buf) && strchr(buf, '.') != NULL) {
+        while (n > 0 && buf[n - 1] == '0') {
+            n--;
+        }
+        if (n > 0 && buf[n - 1] == '.') {
+            n--;
+        }
+    }
+    return str_cat(out, buf, (size_t)(n > 0 ? n : 0));
+}
+
+/* Kept as text in canonical form; INFO latencystats parses it. */
+static int set_percentiles(server *srv, const option *o, const char *v,
+                           const char **err)
+{
+    int argc;
+    str *argv = util_split_args(v, strlen(v), &argc);
+    str out = str_empty();
+
+    (void)o;
+    if (argv == NULL) {
+        *err = "Invalid latency-tracking-info-percentiles parameters";
+        goto bad;
+    }
+    for (int i = 0; i < argc; i++) {
+        double d;
+        if (argc == 1 && str_len(argv[i]) == 0) {
+            break;
+        }
+        if (util_str2d(argv[i], str_len(argv[i]), &d) != 0) {
+            *err = "Invalid latency-tracking-info-percentiles parameters";
+            goto bad;
+        }
+        if (d < 0.0 || d > 100.0) {
+            *err = "latency-tracking-info-percentiles parameters should sit "
+                   "between [0.0,100.0]";
+            goto bad;
+        }
+        if (i > 0) {
+            out = str_cat(out, " ", 1);
+        }
+        out = cat_trimmed_double(out, d);
+    }
+    util_free_args(argv, argc);
+    str_free(srv->cfg.latency_tracking_info_percentiles);
+    srv->cfg.latency_tracking_info_percentiles = out;
+    return 0;
+bad:
+    util_free_args(argv, argc);
+    str_free(out);
+    return -1;
+}
+
+static str get_str(server *srv, const option *o)
+{
+    str s = *(str *)field(&srv->cfg, o);
+
+    return str_from_cstr(s != NULL ? s : "");
 }
 
 static int set_unixsocketperm(server *srv, const option *o, const char *v,
@@ -549,6 +630,17 @@ static int apply_slowlog(server *srv, const char **err)
     return 0;
 }
 
+/* Refused rather than silently ignored: nothing evicts yet. */
+static int apply_maxmemory_policy(server *srv, const char **err)
+{
+    if (srv->cfg.maxmemory_policy != 0) {
+        srv->cfg.maxmemory_policy = 0;
+        *err = "only noeviction is supported by shoal yet";
+        return -1;
+    }
+    return 0;
+}
+
 static int apply_maxclients(server *srv, const char **err)
 {
     (void)srv;
@@ -568,7 +660,9 @@ void config_deinit(server_config *cfg)
     for (size_t i = 0; i < NOPTIONS; i++) {
         const option *o = &options[i];
         if (o->type == T_STR ||
-            (o->type == T_SPECIAL && (o->off == F(save) || o->off == F(dir)))) {
+            (o->type == T_SPECIAL &&
+             (o->off == F(save) || o->off == F(dir) ||
+              o->off == F(latency_tracking_info_percentiles)))) {
             str *p = field(cfg, o);
             str_free(*p);
             *p = NULL;
@@ -761,49 +855,99 @@ str config_get_value(server *srv, const char *name)
     return o != NULL ? get_value(srv, o) : NULL;
 }
 
+int config_find(const char *name, size_t len, config_ref *ref)
+{
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const option *o = &options[i];
+        int alias = 0;
+        if (strlen(o->name) == len && strncasecmp(o->name, name, len) == 0) {
+            alias = 0;
+        } else if (o->alias != NULL && strlen(o->alias) == len &&
+                   strncasecmp(o->alias, name, len) == 0) {
+            alias = 1;
+        } else {
+            continue;
+        }
+        ref->id = (int)i * 2 + alias;
+        ref->name = alias ? o->alias : o->name;
+        ref->flags = o->flags & (CONFIG_IMMUTABLE | CONFIG_PROTECTED |
+                                 CONFIG_SENSITIVE);
+        return 0;
+    }
+    return -1;
+}
+
+/* One CONFIG GET result: an option under the name it is shown with. */
+typedef struct get_match {
+    const option *o;
+    const char *name;
+    size_t len;
+} get_match;
+
+static int already_matched(const get_match *m, int n, const char *name,
+                           size_t len)
+{
+    for (int i = 0; i < n; i++) {
+        if (m[i].len == len && strncasecmp(m[i].name, name, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void config_get_reply(client *c, const arg *patterns, int npatterns)
 {
     server *srv = c->srv;
-    char matched[NOPTIONS];
-    long n = 0;
+    /* Each option matches at most under its name and its alias. */
+    get_match *m = mem_alloc(sizeof(*m) * NOPTIONS * 2);
+    int n = 0;
 
-    memset(matched, 0, sizeof(matched));
     for (int p = 0; p < npatterns; p++) {
+        const arg *pat = &patterns[p];
+        if (memchr(pat->p, '*', pat->n) == NULL &&
+            memchr(pat->p, '?', pat->n) == NULL &&
+            memchr(pat->p, '[', pat->n) == NULL) {
+            /* A plain name: shown as the client typed it, hidden options
+             * included. */
+            config_ref ref;
+            if (!already_matched(m, n, pat->p, pat->n) &&
+                config_find(pat->p, pat->n, &ref) == 0) {
+                m[n].o = &options[ref.id / 2];
+                m[n].name = pat->p;
+                m[n].len = pat->n;
+                n++;
+            }
+            continue;
+        }
         for (size_t i = 0; i < NOPTIONS; i++) {
             const option *o = &options[i];
+            const char *names[2] = {o->name, o->alias};
             if (o->flags & HIDDEN) {
                 continue;
             }
-            if (util_glob_match(patterns[p].p, patterns[p].n, o->name,
-                                strlen(o->name), 1)) {
-                matched[i] |= 1;
-            }
-            if (o->alias != NULL &&
-                util_glob_match(patterns[p].p, patterns[p].n, o->alias,
-                                strlen(o->alias), 1)) {
-                matched[i] |= 2;
+            for (int k = 0; k < 2; k++) {
+                if (names[k] == NULL) {
+                    continue;
+                }
+                size_t len = strlen(names[k]);
+                if (!already_matched(m, n, names[k], len) &&
+                    util_glob_match(pat->p, pat->n, names[k], len, 1)) {
+                    m[n].o = o;
+                    m[n].name = names[k];
+                    m[n].len = len;
+                    n++;
+                }
             }
         }
-    }
-    for (size_t i = 0; i < NOPTIONS; i++) {
-        n += (matched[i] & 1) + ((matched[i] & 2) >> 1);
     }
     reply_map_len(c, n);
-    for (size_t i = 0; i < NOPTIONS; i++) {
-        if (matched[i] == 0) {
-            continue;
-        }
-        str v = get_value(srv, &options[i]);
-        if (matched[i] & 2) {
-            reply_bulk_cstr(c, options[i].alias);
-            reply_bulk(c, v, str_len(v));
-        }
-        if (matched[i] & 1) {
-            reply_bulk_cstr(c, options[i].name);
-            reply_bulk(c, v, str_len(v));
-        }
+    for (int i = 0; i < n; i++) {
+        str v = get_value(srv, m[i].o);
+        reply_bulk(c, m[i].name, m[i].len);
+        reply_bulk(c, v, str_len(v));
         str_free(v);
     }
+    mem_free(m);
 }
 
 static str quote_value(str out, const char *v)

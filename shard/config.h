@@ -14,13 +14,32 @@ void config_deinit(server_config *cfg);
  * offending directive (the caller exits with status 2). */
 int config_load(server *srv, const char *file, int argc, char **argv);
 
-/* Apply one directive as CONFIG SET would. Returns 0, or -1 with *err set
- * to a static message. */
+/* What CONFIG SET needs to know about an option before changing it. */
+enum config_flag {
+    CONFIG_IMMUTABLE = 1 << 0, /* only at startup */
+    CONFIG_PROTECTED = 1 << 1, /* needs enable-protected-configs */
+    CONFIG_SENSITIVE = 1 << 2, /* value must not reach logs */
+};
+
+typedef struct config_ref {
+    int id;           /* same option under the same name: same id (a name
+                         and its alias count as two, as in Redis) */
+    const char *name; /* the registered name that matched (lower case) */
+    int flags;        /* enum config_flag */
+} config_ref;
+
+/* Find an option by name or alias, any case. Returns 0 and fills *ref, or
+ * -1 if there is no such option. */
+int config_find(const char *name, size_t len, config_ref *ref);
+
+/* Apply one directive as CONFIG SET would (no immutability check: the
+ * caller does it). Returns 0, or -1 with *err set to a static message. */
 int config_set(server *srv, const char *name, const char *value,
                const char **err);
 
-/* CONFIG GET: append name/value pairs matching pattern to the client's
- * reply (as a map). */
+/* CONFIG GET: reply with a map of the options matching any pattern. A
+ * pattern without glob characters names one option and is echoed as
+ * typed, as Redis does. */
 void config_get_reply(client *c, const arg *patterns, int npatterns);
 
 /* CONFIG REWRITE: returns 0, or -1 with errno set. */

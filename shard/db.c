@@ -230,6 +230,11 @@ obj *db_lookup_notouch(client *c, const arg *key)
     return lookup(c, key, 0, 0);
 }
 
+obj *db_lookup_read_notouch(client *c, const arg *key)
+{
+    return lookup(c, key, 1, 0);
+}
+
 size_t db_size(const db *d)
 {
     return d->keys;

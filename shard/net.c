@@ -24,6 +24,8 @@
 
 #define READ_CHUNK (16 * 1024)
 #define BIG_ARG (32 * 1024)
+/* A drained query buffer bigger than this is given back. */
+#define QB_SHRINK_SIZE (256 * 1024)
 
 static void process_input(client *c);
 
@@ -448,6 +450,12 @@ static void process_input(client *c)
     if (c->qb_pos > 0) {
         str_consume(c->querybuf, c->qb_pos);
         c->qb_pos = 0;
+        /* After a big argument, don't keep its buffer around for the
+         * connection's lifetime (offsets survive the move). */
+        if (str_len(c->querybuf) < READ_CHUNK &&
+            str_alloc_size(c->querybuf) > QB_SHRINK_SIZE) {
+            c->querybuf = str_trim_alloc(c->querybuf);
+        }
     }
     if (c->flags & CF_CLOSE_ASAP) {
         free_client(c);
@@ -462,13 +470,17 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
 
     (void)loop;
     (void)revents;
-    /* A big bulk argument in progress: read exactly what is missing, so
-     * the buffer ends up holding it without slack. */
+    /* A big bulk argument in progress: read up to what is missing, so
+     * the buffer ends up holding it without slack. Reserve no more than
+     * the buffer already holds, though: growing by doubling keeps copies
+     * linear, and a bare "$500000000" header costs nothing up front. */
     if (c->parser.kind == '*' && c->parser.bulk_len >= BIG_ARG) {
         size_t have = str_len(c->querybuf) - c->qb_pos - c->parser.pos;
         size_t need = (size_t)c->parser.bulk_len + 2;
+        size_t step = str_len(c->querybuf) > READ_CHUNK
+                          ? str_len(c->querybuf) : READ_CHUNK;
         if (need > have) {
-            want = need - have;
+            want = need - have < step ? need - have : step;
         }
     }
     c->querybuf = str_make_room(c->querybuf, want);
@@ -495,8 +507,11 @@ static void on_read(struct ev_loop *loop, ev_io *w, int revents)
     if (str_len(c->querybuf) > c->querybuf_peak) {
         c->querybuf_peak = str_len(c->querybuf);
     }
-    if ((long long)str_len(c->querybuf) >
-        srv->cfg.client_query_buffer_limit) {
+    /* Complete arguments of the request under way don't count: Redis has
+     * already moved them out of its query buffer (we keep them in place). */
+    size_t pending = str_len(c->querybuf) - c->qb_pos -
+                     (c->parser.kind == '*' ? c->parser.pos : 0);
+    if ((long long)pending > srv->cfg.client_query_buffer_limit) {
         str info = net_client_info(str_empty(), c);
         log_warn("Closing client that reached max query buffer length: %s",
                  info);

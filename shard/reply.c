@@ -107,7 +107,7 @@ void reply_error(client *c, const char *msg)
 {
     size_t n = strlen(msg);
 
-    stats_count_error(c->srv, msg[0] == '-' ? msg + 1 : msg);
+    stats_count_error(c->srv, msg[0] == '-' ? msg + 1 : "ERR");
     if (muted(c)) {
         return;
     }
@@ -323,7 +323,7 @@ void reply_help(client *c, const char **lines)
         reply_status(c, lines[i]);
     }
     reply_status(c, "HELP");
-    reply_status(c, "    Print this help.");
+    reply_status(c, "    Prints this help.");
 }
 
 void reply_unknown_subcommand(client *c)

@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
+#include "info.h"
 #include "log.h"
 #include "mem.h"
 #include "net.h"
@@ -58,6 +59,7 @@ static void cron(struct ev_loop *loop, ev_timer *w, int revents)
     if (used > srv->stat_peak_memory) {
         srv->stat_peak_memory = used;
     }
+    info_cron(srv);
     db_active_expire_cycle(srv);
     if (srv->cfg.activerehashing) {
         db_rehash_step(srv);
@@ -87,6 +89,9 @@ int server_setup(server *srv)
     util_random_bytes(seed, sizeof(seed));
     dict_set_hash_seed(seed);
     mem_setup();
+    /* Shared integers take the LRU clock of their creation: set it first
+     * (OBJECT IDLETIME of a shared value counts from server start). */
+    server_update_time(srv);
     obj_setup_shared();
     srv->pid = getpid();
     util_random_hex(srv->runid, 40);
@@ -117,6 +122,7 @@ int server_setup(server *srv)
     srv->sigint.data = srv;
     ev_signal_start(srv->loop, &srv->sigint);
     signal(SIGPIPE, SIG_IGN);
+    info_setup(srv);
     return 0;
 }
 

@@ -142,6 +142,23 @@ typedef struct latency_event {
     uint32_t max_latency;
 } latency_event;
 
+/* ---- INFO's own bookkeeping (info.c) ---- */
+#define INFO_METRIC_SAMPLES 16
+/* A rate (per second) averaged over the last samples, as Redis's
+ * instantaneous_* fields. */
+typedef struct info_metric {
+    long long last_ms;    /* when the counter was last sampled */
+    long long last_value; /* the counter then */
+    long long samples[INFO_METRIC_SAMPLES];
+    int idx;
+} info_metric;
+
+typedef struct info_state {
+    info_metric ops, net_in, net_out;
+    long long startup_memory; /* used memory once setup finished */
+    char replid[41];          /* master_replid until replication owns it */
+} info_state;
+
 /* ---- configuration values (see config.c for the options table) ---- */
 typedef struct server_config {
     str config_file;
@@ -158,6 +175,7 @@ typedef struct server_config {
     int maxclients;
     int databases;
     int enable_debug_command;  /* 0 no, 1 yes, 2 local */
+    int enable_protected_configs; /* 0 no, 1 yes, 2 local */
     long long proto_max_bulk_len;
     long long client_query_buffer_limit;
     long long obuf_limits[3][3]; /* normal, replica, pubsub: hard soft secs */
@@ -187,7 +205,7 @@ typedef struct server_config {
     int protected_mode;
     int activerehashing;
     int cluster_enabled;
-    int busy_reply_threshold;
+    long long busy_reply_threshold;
     int shutdown_timeout;
     int set_proc_title;
     str supervised;
@@ -261,6 +279,7 @@ struct server {
     long long slowlog_len;
     long long slowlog_next_id;
     dict *latency_events;       /* event name -> latency_event * */
+    info_state info;
     /* shutdown */
     int shutdown_asap;
     int exit_code;

@@ -69,8 +69,15 @@ double stats_percentile(const uint32_t *hist, double p)
 
 void stats_count_error(server *srv, const char *msg)
 {
-    const char *sp = strchr(msg, ' ');
-    size_t n = sp != NULL ? (size_t)(sp - msg) : strlen(msg);
+    /* The code is the first word, looked for in the first 31 bytes; an
+     * error without one counts as ERR (as Redis). */
+    size_t len = strnlen(msg, 31);
+    const char *sp = memchr(msg, ' ', len);
+    size_t n = sp != NULL ? (size_t)(sp - msg) : 3;
+
+    if (sp == NULL) {
+        msg = "ERR";
+    }
 
     srv->stat_total_error_replies++;
     if (srv->error_stats == NULL) {
