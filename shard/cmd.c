@@ -502,23 +502,23 @@ void cmd_call(client *c)
     server *srv = c->srv;
     command *cmd = (command *)c->cmd;
     long long errors_before = srv->stat_total_error_replies;
-    long long dirty_before = srv->dirty;
     long long start = util_ustime();
 
     /* Expiry checks and TTLs read the cached clock: refresh it per call,
      * as Redis does, or an idle server runs up to a cron period late. */
-    server_update_time(srv);
-    if (srv->monitors != NULL && !(cmd->flags & CMD_SKIP_MONITOR)) {
-        net_feed_monitors(c);
-    }
+    server_set_time(srv, start);
     c->flags |= CF_EXECUTING;
     srv->current = c;
     cmd->proc(c);
     srv->current = NULL;
     c->flags &= ~CF_EXECUTING;
     long long duration = util_ustime() - start;
-    (void)dirty_before;
 
+    /* After the call, as Redis 7.0: admin commands are not shown. */
+    if (srv->monitors != NULL &&
+        !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN))) {
+        net_feed_monitors(c);
+    }
     c->lastcmd = cmd;
     c->commands_processed++;
     srv->stat_numcommands++;
@@ -534,5 +534,4 @@ void cmd_call(client *c)
                           (cmd->flags & CMD_FAST) ? "fast-command"
                                                   : "command");
     }
-    server_update_time(srv);
 }

@@ -147,9 +147,10 @@ int db_expire_if_needed(server *srv, db *d, const char *key, size_t len)
     if (when < 0 || when > srv->mstime) {
         return 0;
     }
+    /* Like Redis, expiry is not a change the save points count; it will
+     * reach the AOF and replicas as a DEL through the propagation path. */
     db_delete(d, key, len);
     srv->stat_expired_keys++;
-    srv->dirty++;
     return 1;
 }
 
@@ -426,7 +427,6 @@ void db_active_expire_cycle(server *srv)
                 if (when >= 0 && when <= now) {
                     db_delete(d, keys[i], str_len(keys[i]));
                     srv->stat_expired_keys++;
-                    srv->dirty++;
                     expired++;
                 }
                 str_free(keys[i]);

@@ -13,6 +13,7 @@
 #include "db.h"
 #include "mem.h"
 #include "reply.h"
+#include "types.h"
 #include "util.h"
 
 #define ERR_SAME_OBJECT "source and destination objects are the same"
@@ -80,10 +81,7 @@ static obj *lookup_write_in(server *srv, db *d, const arg *key)
  * yet. Each new type adds its case here. */
 static obj *dup_value(const obj *o)
 {
-    switch (o->type) {
-    case OBJ_STRING: return obj_dup_string(o);
-    default: return NULL;
-    }
+    return type_dup_value(o);
 }
 
 /* ---- DEL, UNLINK, EXISTS, TOUCH, TYPE ---- */

@@ -9,6 +9,7 @@
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -837,9 +838,29 @@ void net_feed_monitors(client *c)
         line = str_catfmt(str_empty(), "+%lld.%06lld [%d %s]", us / 1000000,
                           us % 1000000, c->db->id, c->addr);
     }
+    /* Secrets are redacted as Redis does: every AUTH argument, and the
+     * two after HELLO's AUTH. */
+    int redact_from = c->argc, redact_to = -1;
+    const char *name = c->cmd != NULL ? c->cmd->fullname : "";
+    if (strcmp(name, "auth") == 0) {
+        redact_from = 1;
+        redact_to = c->argc - 1;
+    } else if (strcmp(name, "hello") == 0) {
+        for (int i = 2; i < c->argc; i++) {
+            if (c->argv[i].n == 4 && strncasecmp(c->argv[i].p, "auth", 4) == 0) {
+                redact_from = i + 1;
+                redact_to = i + 2;
+                break;
+            }
+        }
+    }
     for (int i = 0; i < c->argc; i++) {
         line = str_cat(line, " ", 1);
-        line = cat_repr(line, c->argv[i].p, c->argv[i].n);
+        if (i >= redact_from && i <= redact_to) {
+            line = str_cat_cstr(line, "\"(redacted)\"");
+        } else {
+            line = cat_repr(line, c->argv[i].p, c->argv[i].n);
+        }
     }
     line = str_cat(line, "\r\n", 2);
     for (client *m = srv->monitors; m != NULL; m = m->mon_next) {

@@ -23,7 +23,12 @@
 
 void server_update_time(server *srv)
 {
-    srv->ustime = util_ustime();
+    server_set_time(srv, util_ustime());
+}
+
+void server_set_time(server *srv, long long us)
+{
+    srv->ustime = us;
     srv->mstime = srv->ustime / 1000;
     srv->lru_clock = (unsigned)((srv->mstime / LRU_CLOCK_RESOLUTION) &
                                 LRU_CLOCK_MAX);

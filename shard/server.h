@@ -204,6 +204,16 @@ typedef struct server_config {
     int appendonly;
     int protected_mode;
     int activerehashing;
+    long long hash_max_listpack_entries;
+    long long hash_max_listpack_value;
+    long long set_max_intset_entries;
+    long long zset_max_listpack_entries;
+    long long zset_max_listpack_value;
+    int list_max_listpack_size;
+    int list_compress_depth;
+    long long stream_node_max_bytes;
+    long long stream_node_max_entries;
+    long long hll_sparse_max_bytes;
     int cluster_enabled;
     long long busy_reply_threshold;
     int shutdown_timeout;
@@ -290,6 +300,8 @@ int shard_main(int argc, char **argv);
 int server_setup(server *srv);
 void server_teardown(server *srv);
 void server_update_time(server *srv);
+/* Set the cached clocks (mstime, ustime, LRU clock) from us. */
+void server_set_time(server *srv, long long us);
 /* Called when a write changes the dataset: bumps dirty and (later) feeds
  * the AOF and replicas through one propagation path. */
 void server_propagate(server *srv, int dbid, const arg *argv, int argc);

@@ -1,0 +1,27 @@
+/* types: per-type operations on values that generic code needs (free on
+ * delete, deep copy for COPY). Each data type module implements its pair;
+ * this file only dispatches on o->type. */
+#ifndef SHOAL_TYPES_H
+#define SHOAL_TYPES_H
+
+#include "obj.h"
+
+/* Free the payload of a non-string value (not the obj header itself). */
+void type_free_value(obj *o);
+/* A deep copy of any value, refcount 1; NULL if the type can't be copied
+ * yet. */
+obj *type_dup_value(const obj *o);
+
+/* Implemented by t_hash.c, t_list.c, t_set.c, t_zset.c, t_stream.c. */
+void hash_free_value(obj *o);
+obj *hash_dup_value(const obj *o);
+void list_free_value(obj *o);
+obj *list_dup_value(const obj *o);
+void set_free_value(obj *o);
+obj *set_dup_value(const obj *o);
+void zset_free_value(obj *o);
+obj *zset_dup_value(const obj *o);
+void stream_free_value(obj *o);
+obj *stream_dup_value(const obj *o);
+
+#endif
