@@ -170,8 +170,7 @@ int resp_parse(resp_parser *p, const char *buf, size_t len,
             }
             if (buf[p->pos] != '$') {
                 snprintf(expected, sizeof(expected),
-                         "Protocol error: expected '$', got '%c'",
-                         buf[p->pos]);
+                         "Protocol error: expected '$', got '%c'", buf[p->pos]);
                 *err = expected;
                 return RESP_EINVALID;
             }

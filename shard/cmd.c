@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blocking.h"
 #include "db.h"
 #include "log.h"
 #include "mem.h"
@@ -445,6 +446,23 @@ static int arity_ok(const command *cmd, int argc)
     return cmd->arity > 0 ? argc == cmd->arity : argc >= -cmd->arity;
 }
 
+/* enable-debug-command: 0 no, 1 yes, 2 only from loopback or the unix
+ * socket (fake clients, with no peer, count as local). */
+static int debug_allowed(const client *c)
+{
+    int mode = c->srv->cfg.enable_debug_command;
+
+    if (mode == 1) {
+        return 1;
+    }
+    if (mode != 2) {
+        return 0;
+    }
+    return c->fd < 0 || (c->flags & CF_UNIX) ||
+           strncmp(c->addr, "127.0.0.1:", 10) == 0 ||
+           strncmp(c->addr, "::1:", 4) == 0;
+}
+
 static void reject(client *c, command *cmd, const char *fmt, const char *a,
                    const char *b)
 {
@@ -483,6 +501,16 @@ void cmd_process(client *c)
                cmd->fullname, NULL);
         return;
     }
+    /* enable-debug-command, checked before authentication as in Redis. */
+    if (cmd->proc == cmd_debug && !debug_allowed(c)) {
+        reject(c, cmd,
+               "DEBUG command not allowed. If the enable-debug-command "
+               "option is set to \"local\", you can run it from a local "
+               "connection, otherwise you need to set this option in the "
+               "configuration file, and then restart the server.",
+               NULL, NULL);
+        return;
+    }
     if (srv->cfg.requirepass != NULL && str_len(srv->cfg.requirepass) > 0 &&
         !(c->flags & CF_AUTHENTICATED) && !(cmd->flags & CMD_NO_AUTH)) {
         cmd->stats.rejected++;
@@ -495,6 +523,10 @@ void cmd_process(client *c)
         return;
     }
     cmd_call(c);
+    /* A top-level command is done: serve clients waiting on keys it made
+     * ready (EXEC and scripts run theirs through cmd_call, so this comes
+     * after all of them). */
+    blocking_serve_ready(srv);
 }
 
 void cmd_call(client *c)
@@ -509,11 +541,20 @@ void cmd_call(client *c)
     server_set_time(srv, start);
     c->flags |= CF_EXECUTING;
     srv->current = c;
-    cmd->proc(c);
+    if (c->flags & CF_BLOCK_TIMEDOUT) {
+        blocking_reply_timeout(c); /* its wait ended: not run again */
+    } else {
+        cmd->proc(c);
+    }
     srv->current = NULL;
     c->flags &= ~CF_EXECUTING;
     long long duration = util_ustime() - start;
 
+    /* A blocked request run again (blocking.c) was shown to MONITOR and
+     * counted in total_commands_processed when it first ran. */
+    if (c->flags & CF_BLOCK_RERUN) {
+        goto counted;
+    }
     /* After the call, as Redis 7.0: admin commands are not shown. */
     if (srv->monitors != NULL &&
         !(cmd->flags & (CMD_SKIP_MONITOR | CMD_ADMIN))) {
@@ -522,6 +563,12 @@ void cmd_call(client *c)
     c->lastcmd = cmd;
     c->commands_processed++;
     srv->stat_numcommands++;
+counted:
+    /* As Redis, a call that blocked counts (calls, time, slow log) once
+     * it ends. */
+    if (c->flags & CF_BLOCKED) {
+        return;
+    }
     cmd->stats.calls++;
     cmd->stats.usec += duration;
     if (srv->stat_total_error_replies > errors_before) {

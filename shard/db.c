@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "blocking.h"
 #include "mem.h"
 #include "util.h"
 
@@ -126,6 +127,10 @@ obj *db_unlink_value(db *d, const char *key, size_t len)
     db_remove_expire(d, key, len);
     tree_add(d, slot, -1);
     d->keys--;
+    if (val->type == OBJ_STREAM) {
+        /* Its blocked XREADGROUP clients are told (Redis 7.0). */
+        blocking_signal_key_ready(d, key, len, OBJ_STREAM);
+    }
     return val;
 }
 
@@ -162,6 +167,8 @@ void db_add(db *d, const char *key, size_t len, obj *val)
     de->v.ptr = val;
     tree_add(d, slot, 1);
     d->keys++;
+    /* A new list, zset or stream: clients may be waiting for it. */
+    blocking_signal_key_ready(d, key, len, val->type);
 }
 
 void db_overwrite(db *d, const char *key, size_t len, obj *val)
@@ -170,6 +177,9 @@ void db_overwrite(db *d, const char *key, size_t len, obj *val)
     dict_entry *de = dict_find(t, key, len);
     obj *old = de->v.ptr;
 
+    if (old->type == OBJ_STREAM) {
+        blocking_signal_key_ready(d, key, len, OBJ_STREAM);
+    }
     de->v.ptr = val;
     obj_decr(old);
 }
@@ -184,6 +194,9 @@ void db_set(client *c, db *d, const char *key, size_t len, obj *val,
 
     if (existed) {
         obj *old = de->v.ptr;
+        if (old->type == OBJ_STREAM) {
+            blocking_signal_key_ready(d, key, len, OBJ_STREAM);
+        }
         de->v.ptr = val;
         obj_decr(old);
         if (!keepttl) {
@@ -193,6 +206,7 @@ void db_set(client *c, db *d, const char *key, size_t len, obj *val,
         de->v.ptr = val;
         tree_add(d, slot, 1);
         d->keys++;
+        blocking_signal_key_ready(d, key, len, val->type);
     }
     db_signal_modified(c, d, key, len);
 }
@@ -262,6 +276,7 @@ size_t db_empty(db *d)
     d->keys = 0;
     d->avg_ttl = 0;
     d->expire_cursor = 0;
+    blocking_scan_db(d); /* blocked XREADGROUP clients hear of it */
     return removed;
 }
 

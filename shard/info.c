@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "blocking.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
@@ -154,8 +155,11 @@ static void section_clients(server *srv, const info_sink *s)
 {
     size_t max_in = 0, max_out = 0;
 
+    size_t paused = 0;
+
     for (const client *c = srv->clients; c != NULL; c = c->next) {
         size_t out = net_client_obuf_mem(c);
+        paused += (c->flags & CF_PAUSED) != 0;
         if (c->querybuf_peak > max_in) {
             max_in = c->querybuf_peak;
         }
@@ -168,9 +172,12 @@ static void section_clients(server *srv, const info_sink *s)
     put_ll(s, "maxclients", srv->cfg.maxclients);
     put_ll(s, "client_recent_max_input_buffer", (long long)max_in);
     put_ll(s, "client_recent_max_output_buffer", (long long)max_out);
-    put(s, "blocked_clients", "0");
+    /* Redis 7.0 counts clients held by CLIENT PAUSE as blocked. */
+    put_ll(s, "blocked_clients",
+           (long long)(blocking_clients(srv) + paused));
     put(s, "tracking_clients", "0");
-    put(s, "clients_in_timeout_table", "0");
+    put_ll(s, "clients_in_timeout_table",
+           (long long)blocking_clients_with_timeout(srv));
 }
 
 /* ---- Memory ---- */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "blocking.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
@@ -564,6 +565,9 @@ void cmd_swapdb(client *c)
     /* Clients keep their db pointer, so they see the other contents. */
     if (da != dbb) {
         db_swap(da, dbb);
+        /* Clients waiting on keys now see the other contents. */
+        blocking_scan_db(da);
+        blocking_scan_db(dbb);
     }
     srv->dirty++;
     reply_ok(c);

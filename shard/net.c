@@ -9,13 +9,13 @@
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "blocking.h"
 #include "cmd.h"
 #include "db.h"
 #include "log.h"
@@ -92,6 +92,11 @@ client *net_client_create(server *srv, int fd, int flags)
     c->ctime = (time_t)(srv->mstime / 1000);
     c->last_interaction = srv->mstime;
     c->reply_mode = REPLY_ON;
+    /* As Redis's nopass default user: a connection made while no
+     * requirepass is set stays authenticated if one is set later. */
+    if (srv->cfg.requirepass == NULL || str_len(srv->cfg.requirepass) == 0) {
+        c->flags |= CF_AUTHENTICATED;
+    }
     if (fd >= 0) {
         struct sockaddr_storage ss;
         socklen_t sl = sizeof(ss);
@@ -180,15 +185,9 @@ static void free_client(client *c)
     }
     remove_pending_write(c);
     remove_paused(c);
+    blocking_remove(c);
     if (c->flags & CF_MONITOR) {
-        if (c->mon_prev != NULL) {
-            c->mon_prev->mon_next = c->mon_next;
-        } else {
-            srv->monitors = c->mon_next;
-        }
-        if (c->mon_next != NULL) {
-            c->mon_next->mon_prev = c->mon_prev;
-        }
+        net_remove_monitor(c);
     }
     reply_free_all(c);
     resp_parser_deinit(&c->parser);
@@ -345,6 +344,12 @@ static int write_client(client *c)
 
 void net_flush_pending(server *srv)
 {
+    /* A pause ended during this iteration: run the held clients now, so
+     * their replies go out with the rest. */
+    if (srv->pause_end_ms != 0 && srv->pause_end_ms <= srv->mstime &&
+        !srv->shutdown_asap) {
+        net_unpause(srv);
+    }
     while (srv->pending_writes != NULL) {
         client *c = srv->pending_writes;
         srv->pending_writes = c->pw_next;
@@ -402,15 +407,18 @@ static void process_input(client *c)
     server *srv = c->srv;
     resp_limits lim;
 
-    lim.max_bulk_len = srv->cfg.proto_max_bulk_len;
-    lim.unauthenticated = srv->cfg.requirepass != NULL &&
-                          str_len(srv->cfg.requirepass) > 0 &&
-                          !(c->flags & CF_AUTHENTICATED);
     c->flags |= CF_PROTECTED;
     while (c->qb_pos < str_len(c->querybuf)) {
-        if (c->flags & (CF_CLOSE_AFTER_REPLY | CF_CLOSE_ASAP | CF_PAUSED)) {
+        if (c->flags & (CF_CLOSE_AFTER_REPLY | CF_CLOSE_ASAP | CF_PAUSED |
+                        CF_BLOCKED)) {
             break;
         }
+        /* Per request: an AUTH or CONFIG SET earlier in the same batch
+         * changes the limits for the requests after it. */
+        lim.max_bulk_len = srv->cfg.proto_max_bulk_len;
+        lim.unauthenticated = srv->cfg.requirepass != NULL &&
+                              str_len(srv->cfg.requirepass) > 0 &&
+                              !(c->flags & CF_AUTHENTICATED);
         const char *err = NULL;
         const char *base = c->querybuf + c->qb_pos;
         int rc = resp_parse(&c->parser, base, str_len(c->querybuf) - c->qb_pos,
@@ -431,8 +439,9 @@ static void process_input(client *c)
         }
         build_argv(c, base);
         cmd_process(c);
-        if (c->flags & CF_PAUSED) {
-            /* Held: parse this request again when the pause ends. */
+        if (c->flags & (CF_PAUSED | CF_BLOCKED)) {
+            /* Held: parse this request again when the pause ends (or,
+             * blocked, when blocking.c runs it again). */
             resp_parser_reset(&c->parser);
             break;
         }
@@ -461,6 +470,46 @@ static void process_input(client *c)
     if (c->flags & CF_CLOSE_ASAP) {
         free_client(c);
     }
+}
+
+void net_process_input(client *c)
+{
+    process_input(c);
+}
+
+int net_rerun_held(client *c)
+{
+    server *srv = c->srv;
+    resp_limits lim;
+    const char *err = NULL;
+    const char *base = c->querybuf + c->qb_pos;
+
+    lim.max_bulk_len = srv->cfg.proto_max_bulk_len;
+    lim.unauthenticated = 0; /* it parsed once already */
+    resp_parser_reset(&c->parser);
+    if (resp_parse(&c->parser, base, str_len(c->querybuf) - c->qb_pos, &lim,
+                   &err) != RESP_OK) {
+        resp_parser_reset(&c->parser);
+        return -1;
+    }
+    build_argv(c, base);
+    c->flags |= CF_PROTECTED;
+    cmd_call(c);
+    c->flags &= ~CF_PROTECTED;
+    if (c->flags & CF_BLOCKED) {
+        resp_parser_reset(&c->parser);
+        return 1;
+    }
+    /* Done: consume it as process_input would have. */
+    c->qb_pos += c->parser.pos;
+    resp_parser_reset(&c->parser);
+    c->argc = 0;
+    if (c->reply_mode == REPLY_SKIP) {
+        c->reply_mode = REPLY_ON;
+    } else if (c->reply_mode == REPLY_SKIP_NEXT) {
+        c->reply_mode = REPLY_SKIP;
+    }
+    return 0;
 }
 
 static void on_read(struct ev_loop *loop, ev_io *w, int revents)
@@ -734,7 +783,9 @@ int net_should_pause(client *c, const command *cmd)
 {
     server *srv = c->srv;
 
-    if (srv->pause_end_ms == 0 || c->fd < 0) {
+    /* An ended pause whose clients are not released yet holds nothing. */
+    if (srv->pause_end_ms == 0 || srv->pause_end_ms <= srv->mstime ||
+        c->fd < 0) {
         return 0;
     }
     if (!srv->pause_all &&
@@ -765,6 +816,15 @@ void net_unpause(server *srv)
 {
     client *list = srv->paused_clients;
 
+    /* From inside a command (CLIENT UNPAUSE): end the pause now, but run
+     * the held clients from the loop once this command is done, as Redis
+     * does, not nested inside it (net_flush_pending releases them). */
+    if (srv->current != NULL) {
+        srv->pause_end_ms = 1;
+        srv->pause_all = 0;
+        return;
+    }
+
     srv->pause_end_ms = 0;
     srv->pause_all = 0;
     srv->paused_clients = NULL;
@@ -781,6 +841,8 @@ void net_unpause(server *srv)
         rev = c->paused_next;
         c->paused_next = NULL;
         c->flags &= ~CF_PAUSED;
+        /* It was waiting on us, not idle: the idle timeout starts now. */
+        c->last_interaction = srv->mstime;
         process_input(c);
     }
 }
@@ -798,6 +860,22 @@ void net_add_monitor(client *c)
         srv->monitors->mon_prev = c;
     }
     srv->monitors = c;
+}
+
+void net_remove_monitor(client *c)
+{
+    server *srv = c->srv;
+
+    if (c->mon_prev != NULL) {
+        c->mon_prev->mon_next = c->mon_next;
+    } else {
+        srv->monitors = c->mon_next;
+    }
+    if (c->mon_next != NULL) {
+        c->mon_next->mon_prev = c->mon_prev;
+    }
+    c->mon_prev = c->mon_next = NULL;
+    c->flags &= ~CF_MONITOR;
 }
 
 static str cat_repr(str s, const char *p, size_t n)
@@ -838,29 +916,11 @@ void net_feed_monitors(client *c)
         line = str_catfmt(str_empty(), "+%lld.%06lld [%d %s]", us / 1000000,
                           us % 1000000, c->db->id, c->addr);
     }
-    /* Secrets are redacted as Redis does: every AUTH argument, and the
-     * two after HELLO's AUTH. */
-    int redact_from = c->argc, redact_to = -1;
-    const char *name = c->cmd != NULL ? c->cmd->fullname : "";
-    if (strcmp(name, "auth") == 0) {
-        redact_from = 1;
-        redact_to = c->argc - 1;
-    } else if (strcmp(name, "hello") == 0) {
-        for (int i = 2; i < c->argc; i++) {
-            if (c->argv[i].n == 4 && strncasecmp(c->argv[i].p, "auth", 4) == 0) {
-                redact_from = i + 1;
-                redact_to = i + 2;
-                break;
-            }
-        }
-    }
+    /* AUTH and HELLO replace the secrets they read with "(redacted)" in
+     * argv (cmd_conn.c), exactly where Redis does. */
     for (int i = 0; i < c->argc; i++) {
         line = str_cat(line, " ", 1);
-        if (i >= redact_from && i <= redact_to) {
-            line = str_cat_cstr(line, "\"(redacted)\"");
-        } else {
-            line = cat_repr(line, c->argv[i].p, c->argv[i].n);
-        }
+        line = cat_repr(line, c->argv[i].p, c->argv[i].n);
     }
     line = str_cat(line, "\r\n", 2);
     for (client *m = srv->monitors; m != NULL; m = m->mon_next) {
@@ -882,7 +942,7 @@ void net_cron(server *srv)
         client *c = srv->clients;
         while (c != NULL) {
             client *next = c->next;
-            if (!(c->flags & (CF_MONITOR | CF_PAUSED)) &&
+            if (!(c->flags & (CF_MONITOR | CF_PAUSED | CF_BLOCKED)) &&
                 now - c->last_interaction > (long long)srv->cfg.timeout * 1000) {
                 log_verbose("Closing idle client");
                 free_client(c);
@@ -909,14 +969,18 @@ static str client_flags(str out, const client *c)
     if (c->flags & CF_MONITOR) {
         out = str_cat(out, "O", 1);
     }
+    /* Redis 7.0 shows clients held by CLIENT PAUSE as blocked too. */
+    if (c->flags & (CF_BLOCKED | CF_PAUSED)) {
+        out = str_cat(out, "b", 1);
+    }
     if (c->flags & CF_CLOSE_AFTER_REPLY) {
         out = str_cat(out, "c", 1);
     }
-    if (c->flags & CF_UNIX) {
-        out = str_cat(out, "U", 1);
-    }
     if (c->flags & CF_CLOSE_ASAP) {
         out = str_cat(out, "A", 1);
+    }
+    if (c->flags & CF_UNIX) {
+        out = str_cat(out, "U", 1);
     }
     if (c->flags & CF_NO_EVICT) {
         out = str_cat(out, "e", 1);

@@ -29,6 +29,15 @@ void net_reply_queued(client *c);
 /* Write everything queued for every client (before the loop sleeps). */
 void net_flush_pending(server *srv);
 
+/* blocking.c: run again the request c is held on (blocked, now served or
+ * timed out), with cmd_call. Returns 1 if it blocked again (still held),
+ * 0 once it completed and was consumed, -1 if it no longer parses. The
+ * rest of c's input is left for net_process_input. */
+int net_rerun_held(client *c);
+/* Parse and run what c's query buffer holds (as after a read). May free
+ * c. */
+void net_process_input(client *c);
+
 /* Hold c if clients are paused for its command; returns 1 if held. */
 int net_should_pause(client *c, const command *cmd);
 /* Start or end CLIENT PAUSE. */
@@ -37,6 +46,8 @@ void net_unpause(server *srv);
 
 /* MONITOR */
 void net_add_monitor(client *c);
+/* Stop c monitoring (RESET); c must be a monitor. */
+void net_remove_monitor(client *c);
 void net_feed_monitors(client *c);
 
 /* Cron work: idle timeouts, soft output limits, pause deadline. */

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blocking.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
@@ -50,6 +51,7 @@ static void before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
 
     (void)loop;
     (void)revents;
+    blocking_before_sleep(srv);
     net_flush_pending(srv);
 }
 
@@ -93,6 +95,13 @@ int server_setup(server *srv)
 
     util_random_bytes(seed, sizeof(seed));
     dict_set_hash_seed(seed);
+    {
+        /* libc random() serves the types' random picks (HRANDFIELD,
+         * SRANDMEMBER, intsets): a new sequence each run, as Redis. */
+        unsigned rseed;
+        util_random_bytes(&rseed, sizeof(rseed));
+        srandom(rseed);
+    }
     mem_setup();
     /* Shared integers take the LRU clock of their creation: set it first
      * (OBJECT IDLETIME of a shared value counts from server start). */
@@ -108,7 +117,8 @@ int server_setup(server *srv)
     srv->error_stats = dict_create(NULL);
     latency_setup(srv);
     srv->loop = ev_default_loop(EVFLAG_AUTO);
-    if (db_setup(srv) != 0 || cmd_setup(srv) != 0) {
+    if (db_setup(srv) != 0 || blocking_setup(srv) != 0 ||
+        cmd_setup(srv) != 0) {
         return -1;
     }
     if (net_setup(srv) != 0) {
@@ -134,6 +144,7 @@ int server_setup(server *srv)
 void server_teardown(server *srv)
 {
     net_teardown(srv);
+    blocking_teardown(srv);
     slowlog_reset(srv);
     latency_teardown(srv);
     if (srv->error_stats != NULL) {

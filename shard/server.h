@@ -34,6 +34,7 @@ typedef struct arg {
 /* ---- databases ---- */
 typedef struct db {
     int id;
+    server *srv;          /* owner (blocking.c's key-ready hook) */
     dict **slots;         /* SLOT_COUNT dicts, created on first use */
     long long *slot_tree; /* Fenwick tree of per-slot key counts */
     size_t keys;
@@ -55,6 +56,10 @@ enum client_flag {
     CF_AUTHENTICATED = 1 << 8,
     CF_PROTECTED = 1 << 9,         /* don't free until the call returns */
     CF_FAKE = 1 << 10,             /* no connection (AOF loading, scripts) */
+    CF_BLOCKED = 1 << 11,          /* waiting on keys (blocking.c) */
+    CF_DENY_BLOCKING = 1 << 12,    /* MULTI/EXEC, scripts: never wait */
+    CF_BLOCK_RERUN = 1 << 13,      /* blocking.c runs the held request again */
+    CF_BLOCK_TIMEDOUT = 1 << 14,   /* ... because its timeout passed */
 };
 
 enum reply_mode { REPLY_ON, REPLY_OFF, REPLY_SKIP_NEXT, REPLY_SKIP };
@@ -98,13 +103,14 @@ struct client {
     time_t ctime;
     long long last_interaction; /* ms */
     long long pause_since;
-    char addr[64];
-    char laddr[64];
+    char addr[128];       /* "ip:port", or a unix socket path (<= 108) ":0" */
+    char laddr[128];
     unsigned long long commands_processed;
     client *prev, *next;            /* srv->clients */
     client *pw_next;                /* srv->pending_writes chain */
     client *paused_next;
     client *mon_prev, *mon_next;    /* srv->monitors */
+    struct blocked_state *blk;      /* blocking.c; NULL until it first blocks */
 };
 
 /* ---- statistics ---- */
@@ -247,6 +253,7 @@ struct server {
     client *paused_clients;
     client *monitors;
     client *current;            /* client whose command is running */
+    struct blocking_state *blocking; /* blocked clients, ready keys */
     long long pause_end_ms;     /* CLIENT PAUSE deadline, 0 = none */
     int pause_all;              /* ALL vs WRITE */
     /* commands */

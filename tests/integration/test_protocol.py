@@ -37,11 +37,12 @@ def alive(*servers):
             assert c.call("PING") == resp.PONG, f"{server} did not answer PING"
 
 
-def outcome(server, data, replies=1, close_wait=0.3, chunk=None, pause=0.0):
+def outcome(server, data, replies=1, close_wait=0.3, chunk=None, pause=0.0,
+            reply_timeout=10.0):
     """Send `data` on a fresh connection (in pieces of `chunk` bytes, with
-    `pause` seconds between them, if given), read up to `replies` replies,
-    and tell whether the server then closes the connection.
-    Returns (list of replies, closed?)."""
+    `pause` seconds between them, if given), read up to `replies` replies
+    (waiting at most `reply_timeout` s for each), and tell whether the
+    server then closes the connection. Returns (list of replies, closed?)."""
     got, closed = [], False
     with server.raw(timeout=10) as c:
         try:
@@ -56,7 +57,7 @@ def outcome(server, data, replies=1, close_wait=0.3, chunk=None, pause=0.0):
             closed = True  # the server hung up while we were still sending
         for _ in range(replies):
             try:
-                got.append(c.read_reply())
+                got.append(c.read_reply(timeout=reply_timeout))
             except (ConnectionClosed, ConnectionResetError, BrokenPipeError):
                 closed = True
                 break
@@ -229,7 +230,7 @@ ODD_BUT_VALID = [
 def test_odd_but_valid_like_redis(pair):
     def check(case):
         data, n = case
-        replies, closed = same_outcome(pair, data, replies=n)
+        replies, closed = same_outcome(pair, data, replies=n, close_wait=0.1)
         assert len(replies) == n and not closed, (
             f"{resp._show_bytes(data, 60)}: {replies} closed={closed}")
     each_case(ODD_BUT_VALID, check)
@@ -253,7 +254,8 @@ WAITING = [
 
 def test_incomplete_waits_like_redis(pair):
     def check(data):
-        replies, closed = same_outcome(pair, data, replies=1, close_wait=0.2)
+        replies, closed = same_outcome(pair, data, replies=1, close_wait=0.1,
+                                       reply_timeout=0.3)
         assert replies == [] and not closed, (
             f"{resp._show_bytes(data, 60)}: {replies} closed={closed}")
     each_case(WAITING, check)
@@ -443,14 +445,18 @@ def test_disconnect_mid_command(shoal):
 def test_big_bulk_then_disconnect_memory(shoal_factory, monkeypatch):
     """A bulk header just under proto-max-bulk-len, some of its payload,
     then the client goes away. The server must not have reserved the
-    announced 500 MB, and its memory must come back."""
+    announced 500 MB (redis-server does: this is stricter than Redis), and
+    its memory must come back."""
     # ASan keeps freed blocks in quarantine (256 MB by default), which
     # would hide whether memory was given back.
     opts = os.environ.get("ASAN_OPTIONS", "")
     monkeypatch.setenv("ASAN_OPTIONS", (opts + ":" if opts else "") + "quarantine_size_mb=1")
     shoal = shoal_factory(name="shoal")
     pid = shoal.pid
-    jemalloc = (info_field(shoal, "mem_allocator") or "").startswith("jemalloc")
+    # used_memory is only meaningful with jemalloc (not under ASan), and
+    # redis-server itself reserves the whole announced bulk.
+    jemalloc = (shoal.flavour == "shoal" and
+                (info_field(shoal, "mem_allocator") or "").startswith("jemalloc"))
 
     c = shoal.raw()
     c.send(b"*3\r\n$3\r\nSET\r\n$3\r\nbig\r\n$500000000\r\n")
@@ -475,20 +481,19 @@ def test_big_bulk_then_disconnect_memory(shoal_factory, monkeypatch):
     alive(shoal)
 
 
-def test_big_argument_buffer_released(shoal_factory, monkeypatch):
-    """After a 30 MB argument ran, the connection doesn't keep 30 MB."""
-    opts = os.environ.get("ASAN_OPTIONS", "")
-    monkeypatch.setenv("ASAN_OPTIONS", (opts + ":" if opts else "") + "quarantine_size_mb=1")
-    shoal = shoal_factory(name="shoal")
-    pid = shoal.pid
-    with shoal.raw(timeout=30) as c:
-        reply = c.call("PING", b"v" * (30 * 2**20))
-        assert reply == resp.bulk(b"v" * (30 * 2**20))
-        deadline = time.monotonic() + 10
-        while vm_rss_mb(pid) >= 60 and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert vm_rss_mb(pid) < 60, "query buffer kept after the command"
-        assert c.call("PING") == resp.PONG
+def test_big_argument_buffer_released(pair):
+    """After a 30 MB argument ran, the connection doesn't keep a 30 MB
+    query buffer (Redis hands that buffer to the argument; shoal gives it
+    back once the request is done)."""
+    val = b"v" * (30 * 2**20)
+    for server in pair:
+        with server.raw(timeout=30) as c:
+            assert c.call("PING", val) == resp.bulk(val)
+            info = c.call("CLIENT", "INFO")
+            skip_if_stub(info, "CLIENT INFO")
+            free = int(re.search(rb"qbuf-free=(\d+)", info.value).group(1))
+            assert free < 2**20, f"{server}: qbuf-free={free} after the command"
+            assert c.call("PING") == resp.PONG
 
 
 def test_huge_multibulk_count_allocates_nothing(shoal):
@@ -519,12 +524,13 @@ def test_client_query_buffer_limit(shoal_factory, redis_factory):
     assert same_outcome(pair, big, close_wait=1.0) == ([], True)
     # Just under the limit: kept.
     assert same_outcome(pair, b"*2\r\n$4\r\nPING\r\n$2000000\r\n" + b"a" * 900_000,
-                        close_wait=0.3) == ([], False)
+                        reply_timeout=0.5, close_wait=0.1) == ([], False)
     # Complete arguments of an unfinished request don't count (Redis has
     # moved them out of its query buffer): 1.2 MB of them is fine.
     arg = resp.encode_command(b"a" * 2000)[4:]
     many = b"*1000\r\n$4\r\nPING\r\n" + arg * 600
-    assert same_outcome(pair, many, close_wait=0.5) == ([], False)
+    assert same_outcome(pair, many, reply_timeout=0.5, close_wait=0.1) == (
+        [], False)
     # A whole argument must fit: 1.5 MB is cut even if it all arrives.
     val = b"b" * 1_500_000
     assert same_outcome(pair, resp.encode_command("PING", val), close_wait=1.0) == (
@@ -555,6 +561,12 @@ def test_proto_max_bulk_len_small(shoal_factory, redis_factory):
     val = b"d" * 2097152
     assert same_outcome(pair, resp.encode_command("PING", val)) == (
         [resp.bulk(val)], False)
+    # A change applies to the very next request of the same batch.
+    val = b"e" * 3_000_000
+    batch = (resp.encode_command("CONFIG", "SET", "proto-max-bulk-len", "4mb")
+             + resp.encode_command("PING", val))
+    assert same_outcome(pair, batch, replies=2) == (
+        [resp.OK, resp.bulk(val)], False)
 
 
 def _connect_admitted(server, tries=50):

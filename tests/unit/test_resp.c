@@ -24,7 +24,10 @@ typedef struct want_arg {
     size_t n;
 } want_arg;
 
-#define ARG(s) {(s), sizeof(s) - 1}
+#define ARG(s)                                                                 \
+    {                                                                          \
+        (s), sizeof(s) - 1                                                     \
+    }
 
 static const char *arg_base(const resp_parser *p, const char *buf)
 {
@@ -81,20 +84,20 @@ static void check_request(const char *buf, size_t len, const resp_limits *lim,
     }
 }
 
-#define CHECK_OK(req, ...)                                                   \
-    do {                                                                     \
-        static const want_arg w_[] = {__VA_ARGS__};                          \
-        check_request((req), sizeof(req) - 1, &open_lim, RESP_OK, w_,        \
-                      sizeof(w_) / sizeof(w_[0]));                           \
+#define CHECK_OK(req, ...)                                                     \
+    do {                                                                       \
+        static const want_arg w_[] = {__VA_ARGS__};                            \
+        check_request((req), sizeof(req) - 1, &open_lim, RESP_OK, w_,          \
+                      sizeof(w_) / sizeof(w_[0]));                             \
     } while (0)
 
-#define CHECK_EMPTY(req)                                                     \
+#define CHECK_EMPTY(req)                                                       \
     check_request((req), sizeof(req) - 1, &open_lim, RESP_EMPTY, NULL, 0)
 
 /* Feed buf whole and require RESP_EINVALID with exactly msg. Also feed
  * every prefix first: none may fail early with a different message. */
-static void check_error_lim(const char *buf, size_t len,
-                            const resp_limits *lim, const char *msg)
+static void check_error_lim(const char *buf, size_t len, const resp_limits *lim,
+                            const char *msg)
 {
     resp_parser p;
     const char *err = NULL;
@@ -117,7 +120,7 @@ static void check_error_lim(const char *buf, size_t len,
     resp_parser_deinit(&p);
 }
 
-#define CHECK_ERROR(req, msg)                                                \
+#define CHECK_ERROR(req, msg)                                                  \
     check_error_lim((req), sizeof(req) - 1, &open_lim, (msg))
 
 /* buf is incomplete: every prefix and the whole give RESP_EUNFIN. */
@@ -226,16 +229,15 @@ static void test_pipeline(void **state)
 
     resp_parser_init(&p);
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-        int rc = resp_parse(&p, buf + at, sizeof(buf) - 1 - at, &open_lim,
-                            &err);
+        int rc =
+            resp_parse(&p, buf + at, sizeof(buf) - 1 - at, &open_lim, &err);
         assert_int_equal(rc, want[i].rc);
         check_args(&p, buf + at, want[i].args, want[i].argc);
         at += p.pos;
         resp_parser_reset(&p);
     }
     assert_int_equal(at, sizeof(buf) - 1);
-    assert_int_equal(resp_parse(&p, buf + at, 0, &open_lim, &err),
-                     RESP_EUNFIN);
+    assert_int_equal(resp_parse(&p, buf + at, 0, &open_lim, &err), RESP_EUNFIN);
     resp_parser_deinit(&p);
 }
 
@@ -251,10 +253,9 @@ static void test_reparse_after_reset(void **state)
 
     resp_parser_init(&p);
     for (int round = 0; round < 3; round++) {
-        assert_int_equal(resp_parse(&p, buf, 20, &open_lim, &err),
-                         RESP_EUNFIN);
-        assert_int_equal(resp_parse(&p, buf, sizeof(buf) - 1, &open_lim,
-                                    &err), RESP_OK);
+        assert_int_equal(resp_parse(&p, buf, 20, &open_lim, &err), RESP_EUNFIN);
+        assert_int_equal(resp_parse(&p, buf, sizeof(buf) - 1, &open_lim, &err),
+                         RESP_OK);
         check_args(&p, buf, w, 2);
         resp_parser_reset(&p);
     }
@@ -279,8 +280,7 @@ static void test_many_args(void **state)
     resp_parser_init(&p);
     /* Fed in small pieces, as a slow client would. */
     for (size_t k = 0; k < len; k += 7) {
-        assert_int_equal(resp_parse(&p, buf, k, &open_lim, &err),
-                         RESP_EUNFIN);
+        assert_int_equal(resp_parse(&p, buf, k, &open_lim, &err), RESP_EUNFIN);
     }
     assert_int_equal(resp_parse(&p, buf, len, &open_lim, &err), RESP_OK);
     assert_int_equal(p.argc, n);
@@ -447,8 +447,7 @@ static void check_too_big(const char *buf, size_t fail_at, const char *msg)
 
     resp_parser_init(&p);
     for (size_t k = 0; k < fail_at; k += 1021) {
-        assert_int_equal(resp_parse(&p, buf, k, &open_lim, &err),
-                         RESP_EUNFIN);
+        assert_int_equal(resp_parse(&p, buf, k, &open_lim, &err), RESP_EUNFIN);
     }
     assert_int_equal(resp_parse(&p, buf, fail_at - 1, &open_lim, &err),
                      RESP_EUNFIN);
@@ -537,11 +536,14 @@ static void test_inline_basic(void **state)
     (void)state;
     CHECK_OK("PING\r\n", ARG("PING"));
     CHECK_OK("PING\n", ARG("PING"));
-    CHECK_OK("  SET   key\tvalue  \r\n", ARG("SET"), ARG("key"),
-             ARG("value"));
+    CHECK_OK("  SET   key\tvalue  \r\n", ARG("SET"), ARG("key"), ARG("value"));
     CHECK_OK("PING\r\r\n", ARG("PING"));
     /* \v and \f are skipped between arguments but don't end one. */
-    CHECK_OK("\x0b PING a\x0b" "b\r\n", ARG("PING"), ARG("a\x0b" "b"));
+    CHECK_OK("\x0b PING a\x0b"
+             "b\r\n",
+             ARG("PING"),
+             ARG("a\x0b"
+                 "b"));
     CHECK_OK("$4\r\n", ARG("$4"));
     CHECK_OK("+PING\r\n", ARG("+PING"));
 }
@@ -550,21 +552,19 @@ static void test_inline_quotes(void **state)
 {
     (void)state;
     CHECK_OK("SET \"a b\" 'c d'\r\n", ARG("SET"), ARG("a b"), ARG("c d"));
-    CHECK_OK("ECHO \"\\x41\\x7a\\x7A\\n\\r\\t\\b\\a\\\\\\\"\"\r\n",
-             ARG("ECHO"), ARG("Azz\n\r\t\b\a\\\""));
+    CHECK_OK("ECHO \"\\x41\\x7a\\x7A\\n\\r\\t\\b\\a\\\\\\\"\"\r\n", ARG("ECHO"),
+             ARG("Azz\n\r\t\b\a\\\""));
     CHECK_OK("ECHO \"\\x00\\xff\"\n", ARG("ECHO"), ARG("\0\xff"));
     /* A bad \x escape is a plain escaped 'x'. */
     CHECK_OK("ECHO \"\\x4g\"\r\n", ARG("ECHO"), ARG("x4g"));
     CHECK_OK("ECHO \"\\q\"\r\n", ARG("ECHO"), ARG("q"));
     /* Single quotes only know \'. */
-    CHECK_OK("ECHO 'a\\'b' 'c\\nd'\r\n", ARG("ECHO"), ARG("a'b"),
-             ARG("c\\nd"));
+    CHECK_OK("ECHO 'a\\'b' 'c\\nd'\r\n", ARG("ECHO"), ARG("a'b"), ARG("c\\nd"));
     CHECK_OK("ECHO \"\" ''\r\n", ARG("ECHO"), ARG(""), ARG(""));
     /* A quote inside an unquoted word opens a quoted part of it. */
     CHECK_OK("ECHO a\"b c\"\r\n", ARG("ECHO"), ARG("ab c"));
     CHECK_OK("ECHO \"a\"\t'b'\r\n", ARG("ECHO"), ARG("a"), ARG("b"));
-    CHECK_OK("ECHO \"a'b\" 'a\"b'\r\n", ARG("ECHO"), ARG("a'b"),
-             ARG("a\"b"));
+    CHECK_OK("ECHO \"a'b\" 'a\"b'\r\n", ARG("ECHO"), ARG("a'b"), ARG("a\"b"));
 }
 
 static void test_inline_unbalanced(void **state)
