@@ -468,3 +468,5 @@ __attribute__((weak)) void zset_free_value(obj *o) { (void)o; }
 __attribute__((weak)) obj *zset_dup_value(const obj *o) { (void)o; return NULL; }
 __attribute__((weak)) void stream_free_value(obj *o) { (void)o; }
 __attribute__((weak)) obj *stream_dup_value(const obj *o) { (void)o; return NULL; }
+void cmd_ping(client *c);
+__attribute__((weak)) void cmd_ping(client *c) { reply_error(c, "not implemented yet"); }
