@@ -794,8 +794,13 @@ int net_should_pause(client *c, const command *cmd)
     }
     c->flags |= CF_PAUSED;
     c->pause_since = srv->mstime;
-    c->paused_next = srv->paused_clients;
-    srv->paused_clients = c;
+    /* Append: the list is oldest first, the order of release. */
+    client **pp = &srv->paused_clients;
+    while (*pp != NULL) {
+        pp = &(*pp)->paused_next;
+    }
+    c->paused_next = NULL;
+    *pp = c;
     return 1;
 }
 
@@ -814,8 +819,6 @@ void net_pause(server *srv, long long end_ms, int all)
 
 void net_unpause(server *srv)
 {
-    client *list = srv->paused_clients;
-
     /* From inside a command (CLIENT UNPAUSE): end the pause now, but run
      * the held clients from the loop once this command is done, as Redis
      * does, not nested inside it (net_flush_pending releases them). */
@@ -827,18 +830,12 @@ void net_unpause(server *srv)
 
     srv->pause_end_ms = 0;
     srv->pause_all = 0;
-    srv->paused_clients = NULL;
-    /* Oldest first: the list was built by pushing to the front. */
-    client *rev = NULL;
-    while (list != NULL) {
-        client *next = list->paused_next;
-        list->paused_next = rev;
-        rev = list;
-        list = next;
-    }
-    while (rev != NULL) {
-        client *c = rev;
-        rev = c->paused_next;
+    /* Release from the list itself, one at a time: a released client may
+     * kill a held one (free_client unlinks it), or pause again, and then
+     * the rest stay held, ahead of any it holds. */
+    while (srv->paused_clients != NULL && srv->pause_end_ms == 0) {
+        client *c = srv->paused_clients;
+        srv->paused_clients = c->paused_next;
         c->paused_next = NULL;
         c->flags &= ~CF_PAUSED;
         /* It was waiting on us, not idle: the idle timeout starts now. */
