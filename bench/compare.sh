@@ -5,7 +5,11 @@
 # Environment (defaults in brackets):
 #   N [1000000]          requests per benchmark run
 #   CLIENTS [50]         parallel connections (-c)
-#   TESTS [set,get,incr,mset]   redis-benchmark tests, one run each
+#   TESTS [set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,
+#          zpopmin,lrange_100,lrange_600]  redis-benchmark tests, one run each
+#   XADD [1]             also run `XADD s * f v` as a custom command
+#   TYPES_N [1000000]    elements for the data-type memory comparison
+#                        (bench/memory_types.py); 0 skips it
 #   PIPELINES ["1 16"]   pipeline depths (-P) to try
 #   KEYSPACE []          if set, passed as -r (random keys in that range)
 #   POPULATE [1000000]   keys for the memory comparison (DEBUG POPULATE)
@@ -21,7 +25,9 @@ cd "$(dirname "$0")/.."
 
 N=${N:-1000000}
 CLIENTS=${CLIENTS:-50}
-TESTS=${TESTS:-set,get,incr,mset}
+TESTS=${TESTS:-set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100,lrange_600}
+XADD=${XADD:-1}
+TYPES_N=${TYPES_N:-1000000}
 PIPELINES=${PIPELINES:-1 16}
 KEYSPACE=${KEYSPACE:-}
 POPULATE=${POPULATE:-1000000}
@@ -129,7 +135,8 @@ if [[ $(basename "$SHOAL_BIN") == redis-server* ]]; then
     shoal_argv=("$SHOAL_BIN" --port @PORT@ --bind "$HOST" --save '' --appendonly no
                 --dir @DIR@ --daemonize no --enable-debug-command yes)
 else
-    shoal_argv=("$SHOAL_BIN" shard --port @PORT@ --bind "$HOST" --save '' --dir @DIR@)
+    shoal_argv=("$SHOAL_BIN" shard --port @PORT@ --bind "$HOST" --save '' --dir @DIR@
+                --enable-debug-command yes)
     if [[ $SHOAL_BIN == bin/shoal && ! -x bin/shoal ]]; then
         echo "bin/shoal missing: running make" >&2
         make >&2 || echo "compare.sh: make failed; benchmarking redis-server only" >&2
@@ -146,9 +153,15 @@ else
 fi
 
 # One redis-benchmark run; prints "rps p50 p99" or nothing on failure.
+# test "xadd" runs the custom command XADD s * f v.
 bench() {  # name test pipeline
     local name=$1 test=$2 pipeline=$3 out
-    local args=(-h "$HOST" -p "${PORT[$name]}" -t "$test" -n "$N" -c "$CLIENTS" -P "$pipeline" --csv)
+    local args=(-h "$HOST" -p "${PORT[$name]}" -n "$N" -c "$CLIENTS" -P "$pipeline" --csv)
+    if [[ $test == xadd ]]; then
+        args+=(XADD s '*' f v)
+    else
+        args+=(-t "$test")
+    fi
     [[ -n $KEYSPACE ]] && args+=(-r "$KEYSPACE")
     if ! out=$(timeout "$BENCH_TIMEOUT" redis-benchmark "${args[@]}" 2>"$WORK/bench.err"); then
         echo "compare.sh: redis-benchmark $test -P $pipeline against $name failed:" >&2
@@ -171,11 +184,13 @@ echo
 redis_version=$(cli redis INFO server | tr -d '\r' | awk -F: '/^redis_version/ {print $2}')
 echo "redis-benchmark -n $N -c $CLIENTS${KEYSPACE:+ -r $KEYSPACE}" \
     "(redis-server $redis_version; shoal: $SHOAL_BIN)"
-fmt="%-6s %3s %13s %13s %7s %9s %9s %9s %9s\n"
+fmt="%-10s %3s %13s %13s %7s %9s %9s %9s %9s\n"
 printf "$fmt" test P "redis rps" "shoal rps" ratio "r p50ms" "s p50ms" "r p99ms" "s p99ms"
 
 run=0
-for test in ${TESTS//,/ }; do
+all_tests=${TESTS//,/ }
+[[ $XADD == 1 ]] && all_tests+=" xadd"
+for test in $all_tests; do
     for pipeline in $PIPELINES; do
         # Alternate which server goes first, so neither always runs on a
         # warmer (or more throttled) machine.
@@ -231,6 +246,12 @@ printf "$mfmt" used_memory_rss "${rss[redis]}" "${rss[shoal]}" "$(ratio "${rss[s
 r_pk=$(per_key "${used[redis]}" "${base[redis]}")
 s_pk=$(per_key "${used[shoal]}" "${base[shoal]}")
 printf "$mfmt" "per key (used)" "$r_pk" "$s_pk" "$(ratio "$s_pk" "$r_pk")"
+
+if [[ $TYPES_N != 0 ]] && is_up redis && is_up shoal; then
+    echo
+    /usr/bin/python3 bench/memory_types.py "${PORT[redis]}" "${PORT[shoal]}" "$TYPES_N" ||
+        echo "compare.sh: memory_types.py failed" >&2
+fi
 
 for name in redis shoal; do
     if [[ ${UP[$name]:-0} == 1 ]] && ! kill -0 "${PID[$name]}" 2>/dev/null; then

@@ -37,7 +37,7 @@ def alive(*servers):
             assert c.call("PING") == resp.PONG, f"{server} did not answer PING"
 
 
-def outcome(server, data, replies=1, close_wait=0.3, chunk=None, pause=0.0,
+def outcome(server, data, replies=1, close_wait=1.5, chunk=None, pause=0.0,
             reply_timeout=10.0):
     """Send `data` on a fresh connection (in pieces of `chunk` bytes, with
     `pause` seconds between them, if given), read up to `replies` replies
@@ -177,7 +177,7 @@ def test_malformed_closes_like_redis(pair):
 def test_malformed_bulk_600mb_header(differ, pair):
     """The 600 MB header from the brief, with default proto-max-bulk-len
     (512mb): an error, then the connection is closed."""
-    got = differ.check_raw(b"*1\r\n$600000000\r\n", close_wait=0.5)
+    got = differ.check_raw(b"*1\r\n$600000000\r\n", close_wait=2.0)
     assert got == [resp.error(PROTO + "invalid bulk length"),
                    resp.Reply(FAILURE, "connection closed by server")]
     alive(pair.shoal, pair.redis)
@@ -353,7 +353,8 @@ def test_split_writes_like_redis(pair):
     small = REQUESTS.replace(resp.encode_command("PING", b"z" * 40000), b"")
     n = len(REQUEST_REPLIES) - 1
     for chunk in (1, 2, 3, 7):
-        same_outcome(pair, small, replies=n, chunk=chunk, pause=0.0002)
+        same_outcome(pair, small, replies=n, chunk=chunk, pause=0.0002,
+                     close_wait=0.2)
 
 
 def test_every_split_point(shoal):
@@ -536,7 +537,8 @@ def test_client_query_buffer_limit(shoal_factory, redis_factory):
     assert same_outcome(pair, resp.encode_command("PING", val), close_wait=1.0) == (
         [], True)
     val = b"b" * 900_000
-    assert same_outcome(pair, resp.encode_command("PING", val)) == (
+    assert same_outcome(pair, resp.encode_command("PING", val),
+                        close_wait=0.2) == (
         [resp.bulk(val)], False)
 
 
@@ -546,7 +548,8 @@ def test_proto_max_bulk_len_small(shoal_factory, redis_factory):
     assert same_outcome(pair, over) == (
         [resp.error(PROTO + "invalid bulk length")], True)
     val = b"c" * 1048576
-    assert same_outcome(pair, resp.encode_command("PING", val)) == (
+    assert same_outcome(pair, resp.encode_command("PING", val),
+                        close_wait=0.2) == (
         [resp.bulk(val)], False)
     # Changed at run time.
     with pair.shoal.raw() as c:
@@ -559,13 +562,14 @@ def test_proto_max_bulk_len_small(shoal_factory, redis_factory):
     assert same_outcome(pair, over) == (
         [resp.error(PROTO + "invalid bulk length")], True)
     val = b"d" * 2097152
-    assert same_outcome(pair, resp.encode_command("PING", val)) == (
+    assert same_outcome(pair, resp.encode_command("PING", val),
+                        close_wait=0.2) == (
         [resp.bulk(val)], False)
     # A change applies to the very next request of the same batch.
     val = b"e" * 3_000_000
     batch = (resp.encode_command("CONFIG", "SET", "proto-max-bulk-len", "4mb")
              + resp.encode_command("PING", val))
-    assert same_outcome(pair, batch, replies=2) == (
+    assert same_outcome(pair, batch, replies=2, close_wait=0.2) == (
         [resp.OK, resp.bulk(val)], False)
 
 
@@ -633,20 +637,23 @@ def test_unauthenticated_limits(pair):
         [resp.error(PROTO + "invalid bulk length")], True)
     # Within the limits: the usual NOAUTH, connection kept.
     noauth = resp.error("NOAUTH Authentication required.")
-    assert check(resp.encode_command(["PING"] + ["a"] * 9)) == ([noauth], False)
-    assert check(resp.encode_command("PING", b"v" * 16384)) == ([noauth], False)
-    assert check(b"PING " + b"a " * 30 + b"\r\n") == ([noauth], False)
+    assert check(resp.encode_command(["PING"] + ["a"] * 9), close_wait=0.2) == (
+        [noauth], False)
+    assert check(resp.encode_command("PING", b"v" * 16384), close_wait=0.2) == (
+        [noauth], False)
+    assert check(b"PING " + b"a " * 30 + b"\r\n", close_wait=0.2) == (
+        [noauth], False)
     # Once authenticated, the limits are gone.
     with pair.shoal.raw() as c:
         reply = c.call("AUTH", "s3cret")
     skip_if_stub(reply, "AUTH")
     auth = resp.encode_command("AUTH", "s3cret")
     big = resp.encode_command(["PING"] + ["a"] * 11)
-    assert check(auth + big, replies=2) == (
+    assert check(auth + big, replies=2, close_wait=0.2) == (
         [resp.OK, resp.error("ERR wrong number of arguments for 'ping' command")],
         False)
     val = b"w" * 20000
-    assert check(auth + resp.encode_command("PING", val), replies=2) == (
+    assert check(auth + resp.encode_command("PING", val), replies=2, close_wait=0.2) == (
         [resp.OK, resp.bulk(val)], False)
     for server in pair:
         with server.raw() as c:
