@@ -734,10 +734,19 @@ static int load_line(server *srv, const char *file, int lineno,
                      const char *line, int *save_seen)
 {
     int argc;
-    str *argv = util_split_args(line, strlen(line), &argc);
+    const char *p = line;
     const char *err = NULL;
     int rc = -1;
 
+    /* Comments and blank lines are skipped before any parsing, as Redis
+     * does, so quotes inside comments don't matter. */
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    if (*p == '#' || *p == '\0') {
+        return 0;
+    }
+    str *argv = util_split_args(line, strlen(line), &argc);
     if (argv == NULL) {
         fatal_line(file, lineno, line, "Unbalanced quotes in configuration line");
         return -1;
