@@ -517,6 +517,15 @@ void cmd_process(client *c)
         reply_error(c, "-NOAUTH Authentication required.");
         return;
     }
+    /* maxmemory with the noeviction policy (the only one until eviction
+     * lands): commands that may grow the dataset are refused. */
+    if (srv->cfg.maxmemory > 0 && (cmd->flags & CMD_DENYOOM) &&
+        (long long)mem_used() > srv->cfg.maxmemory) {
+        cmd->stats.rejected++;
+        reply_error(c, "-OOM command not allowed when used memory > "
+                       "'maxmemory'.");
+        return;
+    }
     /* CLIENT PAUSE: hold the client (its request stays in the buffer) until
      * the pause ends. */
     if (net_should_pause(c, cmd)) {

@@ -4,6 +4,9 @@ section, and CONFIG RESETSTAT putting the counters back to zero."""
 
 import time
 
+import pytest
+import redis
+
 from lib import resp
 
 
@@ -196,3 +199,22 @@ def test_memory_section(shoal):
     assert int(mem["used_memory_peak"]) >= int(mem["used_memory"])
     assert mem["maxmemory_policy"] == "noeviction"
     assert mem["used_memory_human"].endswith(("K", "M"))
+
+
+def test_maxmemory_noeviction_refuses_writes(shoal):
+    """With maxmemory set (noeviction, the only policy so far), commands
+    that may add data get Redis's -OOM error; reads and deletes work."""
+    r = shoal.client()
+    r.set("a", "1")
+    used = int(r.info("memory")["used_memory"])
+    if used == 0:
+        pytest.skip("used_memory is not measured in this build (ASan)")
+    r.config_set("maxmemory", max(used // 2, 1))
+    with pytest.raises(redis.exceptions.ResponseError) as e:
+        r.set("b", "x" * 100)
+    assert str(e.value) == ("OOM command not allowed when used memory > "
+                            "'maxmemory'.")
+    assert r.get("a") == b"1"
+    assert r.delete("a") == 1
+    r.config_set("maxmemory", 0)
+    assert r.set("b", "2")
