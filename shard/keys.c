@@ -14,6 +14,7 @@
 #include "db.h"
 #include "mem.h"
 #include "reply.h"
+#include "scan.h"
 #include "types.h"
 #include "util.h"
 
@@ -366,25 +367,6 @@ static void collect_key(void *priv, const dict_entry *de)
     l->keys[l->n++] = str_new(de->key, de->klen);
 }
 
-/* A SCAN cursor as Redis reads it: strtoul rules (sign allowed, so "-1" is
- * the largest cursor; "" is 0) but no leading space and nothing after the
- * number. Returns 0, or -1 after an error reply. */
-static int parse_cursor(client *c, const arg *a, unsigned long long *out)
-{
-    str s = str_new(a->p, a->n);
-    char *end;
-    int rc = 0;
-
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    if (isspace((unsigned char)s[0]) || end[0] != '\0' || errno == ERANGE) {
-        reply_error(c, "invalid cursor");
-        rc = -1;
-    }
-    str_free(s);
-    return rc;
-}
-
 /* Whether key is filtered out by SCAN's TYPE option. Like Redis this is a
  * read lookup (stats counted, an expired key deleted and so seen as
  * "none"); the name is compared as a C string, case-insensitively. */
@@ -400,36 +382,14 @@ static int type_mismatch(client *c, const str key, const arg *type)
 void cmd_scan(client *c)
 {
     unsigned long long cursor;
-    long long count = 10;
-    const arg *pat = NULL, *type = NULL;
+    scan_opts opts;
 
-    if (parse_cursor(c, &c->argv[1], &cursor) != 0) {
+    if (scan_parse_cursor(c, &c->argv[1], &cursor) != 0 ||
+        scan_parse_options(c, 2, 1, &opts) != 0) {
         return;
     }
-    for (int i = 2; i < c->argc; i += 2) {
-        int more = c->argc - i - 1;
-        if (arg_is(&c->argv[i], "count") && more >= 1) {
-            const arg *v = &c->argv[i + 1];
-            if (util_str2ll(v->p, v->n, &count) != 0) {
-                reply_error(c, ERR_NOT_INT);
-                return;
-            }
-            if (count < 1) {
-                reply_error(c, ERR_SYNTAX);
-                return;
-            }
-        } else if (arg_is(&c->argv[i], "match") && more >= 1) {
-            pat = &c->argv[i + 1];
-            if (pat->n == 1 && pat->p[0] == '*') {
-                pat = NULL;
-            }
-        } else if (arg_is(&c->argv[i], "type") && more >= 1) {
-            type = &c->argv[i + 1];
-        } else {
-            reply_error(c, ERR_SYNTAX);
-            return;
-        }
-    }
+    long long count = opts.count;
+    const arg *pat = opts.pattern, *type = opts.type;
 
     /* db_scan bounds its work by 10 * count: keep that product in range
      * (any count this large means "everything" anyway). */

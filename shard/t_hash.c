@@ -16,6 +16,7 @@
 #include "listpack.h"
 #include "mem.h"
 #include "reply.h"
+#include "scan.h"
 #include "server.h"
 #include "types.h"
 #include "util.h"
@@ -975,25 +976,6 @@ void cmd_hrandfield(client *c)
 
 /* ---- HSCAN ---- */
 
-/* A SCAN cursor as Redis reads it (keys.c has the same small parser for
- * SCAN): strtoul rules, so a sign is allowed and "" is 0, but no leading
- * space and nothing after the number. 0, or -1 after an error reply. */
-static int parse_cursor(client *c, const arg *a, unsigned long long *out)
-{
-    str s = str_new(a->p, a->n);
-    char *end;
-    int rc = 0;
-
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    if (isspace((unsigned char)s[0]) || end[0] != '\0' || errno == ERANGE) {
-        reply_error(c, "invalid cursor");
-        rc = -1;
-    }
-    str_free(s);
-    return rc;
-}
-
 /* Pairs collected by one HSCAN call on a dict. */
 typedef struct scan_acc {
     const arg *pat; /* NULL: everything */
@@ -1042,7 +1024,7 @@ void cmd_hscan(client *c)
     const arg *pat = NULL;
     obj *o;
 
-    if (parse_cursor(c, &c->argv[2], &cursor) != 0) {
+    if (scan_parse_cursor(c, &c->argv[2], &cursor) != 0) {
         return;
     }
     o = db_lookup_read(c, &c->argv[1]);
@@ -1055,28 +1037,12 @@ void cmd_hscan(client *c)
         return;
     }
     /* Options are parsed only once the key is known to be a hash. */
-    for (int i = 3; i < c->argc; i += 2) {
-        int more = c->argc - i - 1;
-        if (opt_is(&c->argv[i], "count") && more >= 1) {
-            const arg *v = &c->argv[i + 1];
-            if (util_str2ll(v->p, v->n, &count) != 0) {
-                reply_error(c, ERR_NOT_INT);
-                return;
-            }
-            if (count < 1) {
-                reply_error(c, ERR_SYNTAX);
-                return;
-            }
-        } else if (opt_is(&c->argv[i], "match") && more >= 1) {
-            pat = &c->argv[i + 1];
-            if (pat->n == 1 && pat->p[0] == '*') {
-                pat = NULL;
-            }
-        } else {
-            reply_error(c, ERR_SYNTAX);
-            return;
-        }
+    scan_opts opts;
+    if (scan_parse_options(c, 3, 0, &opts) != 0) {
+        return;
     }
+    count = opts.count;
+    pat = opts.pattern;
 
     if (o->enc == ENC_LISTPACK) {
         /* A listpack is small: all of it at once, cursor 0. */

@@ -14,6 +14,7 @@
 #include "intset.h"
 #include "mem.h"
 #include "reply.h"
+#include "scan.h"
 #include "server.h"
 #include "types.h"
 #include "util.h"
@@ -1011,26 +1012,6 @@ void cmd_sdiffstore(client *c)
 
 /* ---- SSCAN ---- */
 
-/* A SCAN cursor as Redis reads it (a copy of keys.c's small parser, which
- * is private there): strtoull rules, so a sign is allowed and "" is 0,
- * but no leading space and nothing after the number. Returns 0, or -1
- * after an error reply. */
-static int parse_cursor(client *c, const arg *a, unsigned long long *out)
-{
-    str s = str_new(a->p, a->n);
-    char *end;
-    int rc = 0;
-
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    if (isspace((unsigned char)s[0]) || end[0] != '\0' || errno == ERANGE) {
-        reply_error(c, "invalid cursor");
-        rc = -1;
-    }
-    str_free(s);
-    return rc;
-}
-
 typedef struct scan_list {
     str *items;
     size_t n;
@@ -1059,7 +1040,7 @@ void cmd_sscan(client *c)
     scan_list l = {NULL, 0, 0};
     obj *o;
 
-    if (parse_cursor(c, &c->argv[2], &cursor) != 0) {
+    if (scan_parse_cursor(c, &c->argv[2], &cursor) != 0) {
         return;
     }
     o = db_lookup_read(c, &c->argv[1]);
@@ -1072,30 +1053,12 @@ void cmd_sscan(client *c)
     if (check_set(c, o) != 0) {
         return;
     }
-    for (int i = 3; i < c->argc; i += 2) {
-        int more = c->argc - i - 1;
-
-        if (opt_is(&c->argv[i], "count") && more >= 1) {
-            const arg *v = &c->argv[i + 1];
-
-            if (util_str2ll(v->p, v->n, &count) != 0) {
-                reply_error(c, ERR_NOT_INT);
-                return;
-            }
-            if (count < 1) {
-                reply_error(c, ERR_SYNTAX);
-                return;
-            }
-        } else if (opt_is(&c->argv[i], "match") && more >= 1) {
-            pat = &c->argv[i + 1];
-            if (pat->n == 1 && pat->p[0] == '*') {
-                pat = NULL;
-            }
-        } else {
-            reply_error(c, ERR_SYNTAX);
-            return;
-        }
+    scan_opts opts;
+    if (scan_parse_options(c, 3, 0, &opts) != 0) {
+        return;
     }
+    count = opts.count;
+    pat = opts.pattern;
 
     if (o->enc == ENC_INTSET) {
         /* Compact: everything in one reply, and the scan is over. */

@@ -16,6 +16,7 @@
 #include "db.h"
 #include "mem.h"
 #include "reply.h"
+#include "scan.h"
 #include "types.h"
 #include "util.h"
 
@@ -1199,26 +1200,6 @@ static void scan_collect(void *priv, const zsl_node *x)
     a->nodes[a->n++] = x;
 }
 
-/* A SCAN cursor as Redis reads it: strtoul rules (sign allowed, so "-1"
- * is the largest cursor) on the NUL-terminated argument, no leading space,
- * nothing after the number. keys.c's parser is static there, hence this
- * copy. Returns 0, or -1 after the error reply. */
-static int parse_cursor(client *c, const arg *a, unsigned long long *out)
-{
-    str s = str_new(a->p, a->n);
-    char *end;
-    int rc = 0;
-
-    errno = 0;
-    *out = strtoull(s, &end, 10);
-    if (isspace((unsigned char)s[0]) || end[0] != '\0' || errno == ERANGE) {
-        reply_error(c, "invalid cursor");
-        rc = -1;
-    }
-    str_free(s);
-    return rc;
-}
-
 /* Reply one member/score pair of ZSCAN: the score as Redis formats it for
  * SCAN (integers without exponent), always a bulk string. */
 static void scan_reply_pair(client *c, const char *m, size_t n, double s)
@@ -1236,7 +1217,7 @@ void cmd_zscan(client *c)
     long count = 10;
     const arg *pat = NULL;
 
-    if (parse_cursor(c, &c->argv[2], &cursor) != 0) {
+    if (scan_parse_cursor(c, &c->argv[2], &cursor) != 0) {
         return;
     }
     obj *o = db_lookup_read(c, &c->argv[1]);
@@ -1249,26 +1230,12 @@ void cmd_zscan(client *c)
     if (check_zset(c, o) != 0) {
         return;
     }
-    for (int i = 3; i < c->argc; i += 2) {
-        int left = c->argc - i;
-        if (zarg_is(&c->argv[i], "count") && left >= 2) {
-            if (zarg_long(c, &c->argv[i + 1], &count, NULL) != 0) {
-                return;
-            }
-            if (count < 1) {
-                reply_error(c, ERR_SYNTAX);
-                return;
-            }
-        } else if (zarg_is(&c->argv[i], "match") && left >= 2) {
-            pat = &c->argv[i + 1];
-            if (pat->n == 1 && pat->p[0] == '*') {
-                pat = NULL;
-            }
-        } else {
-            reply_error(c, ERR_SYNTAX);
-            return;
-        }
+    scan_opts opts;
+    if (scan_parse_options(c, 3, 0, &opts) != 0) {
+        return;
     }
+    count = opts.count;
+    pat = opts.pattern;
 
     if (o->enc == ENC_LISTPACK) {
         /* Small: everything in one call. */
