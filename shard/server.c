@@ -45,6 +45,17 @@ void server_propagate(server *srv, int dbid, const arg *argv, int argc)
     srv->dirty++;
 }
 
+int server_fork_acquire(server *srv)
+{
+    (void)srv; /* the supervisor's scheduler attaches here */
+    return 1;
+}
+
+void server_fork_release(server *srv)
+{
+    (void)srv;
+}
+
 static void before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
 {
     server *srv = w->data;

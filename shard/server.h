@@ -313,4 +313,12 @@ void server_set_time(server *srv, long long us);
  * the AOF and replicas through one propagation path. */
 void server_propagate(server *srv, int dbid, const arg *argv, int argc);
 
+/* Fork gate: all shards of a host share its memory, so at most
+ * max-concurrent-forks of them may have a child (BGSAVE, AOF rewrite)
+ * alive at once. Ask before forking: 1 = go ahead now; 0 = not now (the
+ * supervisor queued the request; ask again from the cron). Release when
+ * the child has exited. Standalone shards always get 1. */
+int server_fork_acquire(server *srv);
+void server_fork_release(server *srv);
+
 #endif

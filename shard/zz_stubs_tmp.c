@@ -73,3 +73,32 @@ STUB(cmd_pubsub_shardchannels)
 STUB(cmd_ssubscribe)
 STUB(cmd_sunsubscribe)
 STUB(cmd_spublish)
+
+/* Function library hooks for persistence (function.h). */
+#include "function.h"
+
+__attribute__((weak)) void functions_foreach_code(server *srv,
+                                                  function_code_fn *fn,
+                                                  void *priv)
+{
+    (void)srv;
+    (void)fn;
+    (void)priv;
+}
+
+__attribute__((weak)) int functions_load_code(server *srv, const char *code,
+                                              size_t len, int replace,
+                                              str *err)
+{
+    (void)srv;
+    (void)code;
+    (void)len;
+    (void)replace;
+    *err = str_new("functions are not supported yet", 31);
+    return -1;
+}
+
+__attribute__((weak)) void functions_flush(server *srv)
+{
+    (void)srv;
+}
