@@ -3,27 +3,32 @@
 
 CC ?= gcc
 WARN := -Wall -Wextra -Werror
-CFLAGS_BASE := -std=gnu11 -g $(WARN) -Icommon -Ishard -D_GNU_SOURCE
+# Lua 5.1 (Debian) for scripting; cjson and bit come from Debian too.
+LUA_CFLAGS := -I/usr/include/lua5.1
+LUA_LIBS := -llua5.1-cjson -llua5.1-bitop -llua5.1
+CFLAGS_BASE := -std=gnu11 -g $(WARN) -Icommon -Ishard -Isupervisor -D_GNU_SOURCE $(LUA_CFLAGS)
 CFLAGS := $(CFLAGS_BASE) -O2 -DUSE_JEMALLOC
 SAN_FLAGS := $(CFLAGS_BASE) -O1 -fno-omit-frame-pointer \
 	-fsanitize=address,undefined
-LIBS := -lev -lm
+LIBS := -lev -lm -lsystemd -pthread $(LUA_LIBS) -lhiredis
 PYTHON := /usr/bin/python3
 
 COMMON_SRC := $(wildcard common/*.c)
 SHARD_SRC := $(wildcard shard/*.c)
-SRC := shoal.c $(COMMON_SRC) $(SHARD_SRC)
+SUPERVISOR_SRC := $(wildcard supervisor/*.c)
+SRC := shoal.c $(COMMON_SRC) $(SHARD_SRC) $(SUPERVISOR_SRC)
 # BUILD and BIN can be overridden to build several trees side by side.
 BUILD ?= build
 BIN ?= bin
 OBJ := $(SRC:%.c=$(BUILD)/release/%.o)
 SAN_OBJ := $(SRC:%.c=$(BUILD)/asan/%.o)
-HDRS := $(wildcard common/*.h shard/*.h shard/*.def)
+HDRS := $(wildcard common/*.h shard/*.h shard/*.def supervisor/*.h)
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
 
-BUILD_DEPS := gcc make libc6-dev libev-dev libjemalloc-dev
-TEST_DEPS := libcmocka-dev redis-server redis-tools python3 python3-redis \
+BUILD_DEPS := gcc make libc6-dev libev-dev libjemalloc-dev libsystemd-dev liblua5.1-0-dev \
+	lua-cjson-dev lua-bitop-dev libhiredis-dev
+TEST_DEPS := libcmocka-dev redis-server redis-tools python3 python3-redis systemd \
 	python3-pytest python3-pytest-timeout
 
 .PHONY: all sanitize run test unit integration deps test-deps clean bench
@@ -54,10 +59,13 @@ deps:
 
 test-deps: deps
 	@./tools/apt-ensure $(TEST_DEPS)
+	@command -v npm >/dev/null || ./tools/apt-ensure nodejs npm
+	@test -d tests/node/node_modules/ioredis || \
+		npm install --prefix tests/node --no-audit --no-fund --silent
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	bin/shoal shard etc/shoal.conf
+	bin/shoal etc/shoal.conf
 
 # Unit tests link the module under test with the common code and the value
 # layer (libc malloc, sanitizers on: they are small and fast).

@@ -8,6 +8,10 @@
 #   TESTS [set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,
 #          zpopmin,lrange_100,lrange_600]  redis-benchmark tests, one run each
 #   XADD [1]             also run `XADD s * f v` as a custom command
+#   EXTRA [evalsha,multi3,publish10]  more runs: EVALSHA of a small script
+#                        (an INCR and a GET), MULTI/EXEC of 3 commands
+#                        (bench/txbench.c; rps = transactions/s), PUBLISH
+#                        with 10 subscribers connected; "" skips them
 #   TYPES_N [1000000]    elements for the data-type memory comparison
 #                        (bench/memory_types.py); 0 skips it
 #   PIPELINES ["1 16"]   pipeline depths (-P) to try
@@ -27,6 +31,7 @@ N=${N:-1000000}
 CLIENTS=${CLIENTS:-50}
 TESTS=${TESTS:-set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,hset,spop,zadd,zpopmin,lrange_100,lrange_600}
 XADD=${XADD:-1}
+EXTRA=${EXTRA-evalsha,multi3,publish10}
 TYPES_N=${TYPES_N:-1000000}
 PIPELINES=${PIPELINES:-1 16}
 KEYSPACE=${KEYSPACE:-}
@@ -46,6 +51,7 @@ done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/shoal-bench.XXXXXX")
 declare -A PID=() PORT=() UP=()
+SUBSCRIBERS=()
 FAILED=0
 
 stop_server() {  # name
@@ -67,6 +73,7 @@ stop_server() {  # name
 }
 
 cleanup() {
+    for p in "${SUBSCRIBERS[@]}"; do kill "$p" 2>/dev/null || true; done
     stop_server redis
     stop_server shoal
     if [[ $KEEP_LOGS == 1 || $FAILED == 1 ]]; then
@@ -152,12 +159,52 @@ else
     FAILED=1
 fi
 
+# The small script EVALSHA runs (the same SHA1 on both servers).
+SCRIPT='redis.call("INCR", KEYS[1]); return redis.call("GET", KEYS[1])'
+TXBENCH=$WORK/txbench
+
+# Ten subscribers on "ch" for the publish10 run.
+subscribe10() {  # name
+    for _ in $(seq 10); do
+        cli "$1" SUBSCRIBE ch >/dev/null 2>&1 &
+        SUBSCRIBERS+=($!)
+    done
+    for _ in $(seq 100); do
+        (( $(cli "$1" PUBSUB NUMSUB ch | tail -1) >= 10 )) && return 0
+        sleep 0.05
+    done
+    echo "compare.sh: subscribers did not connect to $1" >&2
+}
+
+unsubscribe_all() {
+    for p in "${SUBSCRIBERS[@]}"; do kill "$p" 2>/dev/null || true; done
+    wait "${SUBSCRIBERS[@]}" 2>/dev/null || true
+    SUBSCRIBERS=()
+}
+
 # One redis-benchmark run; prints "rps p50 p99" or nothing on failure.
-# test "xadd" runs the custom command XADD s * f v.
+# test "xadd" runs the custom command XADD s * f v; evalsha, multi3 and
+# publish10 are described at the top.
 bench() {  # name test pipeline
     local name=$1 test=$2 pipeline=$3 out
     local args=(-h "$HOST" -p "${PORT[$name]}" -n "$N" -c "$CLIENTS" -P "$pipeline" --csv)
-    if [[ $test == xadd ]]; then
+    if [[ $test == multi3 ]]; then
+        [[ -x $TXBENCH ]] || cc -O2 -o "$TXBENCH" bench/txbench.c -lhiredis -pthread ||
+            return 0
+        timeout "$BENCH_TIMEOUT" "$TXBENCH" "$HOST" "${PORT[$name]}" "$CLIENTS" \
+            $((N / 5)) "$pipeline" 2>"$WORK/bench.err" || {
+            echo "compare.sh: txbench -P $pipeline against $name failed:" >&2
+            tail -n 5 "$WORK/bench.err" >&2
+        }
+        return 0
+    elif [[ $test == evalsha ]]; then
+        local sha
+        sha=$(cli "$name" SCRIPT LOAD "$SCRIPT")
+        args+=(EVALSHA "$sha" 1 counter)
+    elif [[ $test == publish10 ]]; then
+        subscribe10 "$name"
+        args+=(PUBLISH ch message)
+    elif [[ $test == xadd ]]; then
         args+=(XADD s '*' f v)
     else
         args+=(-t "$test")
@@ -166,8 +213,10 @@ bench() {  # name test pipeline
     if ! out=$(timeout "$BENCH_TIMEOUT" redis-benchmark "${args[@]}" 2>"$WORK/bench.err"); then
         echo "compare.sh: redis-benchmark $test -P $pipeline against $name failed:" >&2
         tail -n 5 "$WORK/bench.err" >&2
+        unsubscribe_all
         return 0
     fi
+    unsubscribe_all
     # "test","rps","avg","min","p50","p95","p99","max"
     awk -F, '/^"/ && !/^"test"/ { gsub(/"/, ""); print $2, $5, $7; exit }' <<<"$out"
 }
@@ -190,6 +239,7 @@ printf "$fmt" test P "redis rps" "shoal rps" ratio "r p50ms" "s p50ms" "r p99ms"
 run=0
 all_tests=${TESTS//,/ }
 [[ $XADD == 1 ]] && all_tests+=" xadd"
+all_tests+=" ${EXTRA//,/ }"
 for test in $all_tests; do
     for pipeline in $PIPELINES; do
         # Alternate which server goes first, so neither always runs on a

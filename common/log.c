@@ -12,13 +12,20 @@ static struct {
     char role;
     int level;
     const char *file;
-} logcfg = {'M', LOG_NOTICE, NULL};
+    char tag[32]; /* "shard 2" under the supervisor; empty alone */
+} logcfg = {'M', LOG_NOTICE, NULL, ""};
 
 void log_setup(char role, int level, const char *file)
 {
     logcfg.role = role;
     logcfg.level = level;
     logcfg.file = file != NULL && file[0] != '\0' ? file : NULL;
+}
+
+void log_set_tag(char role, const char *tag)
+{
+    logcfg.role = role;
+    snprintf(logcfg.tag, sizeof(logcfg.tag), "%s", tag != NULL ? tag : "");
 }
 
 void log_set_level(int level)
@@ -53,8 +60,13 @@ void log_msg(int level, const char *fmt, ...)
     if (f == NULL) {
         return;
     }
-    fprintf(f, "%d:%c %s %c %s\n", (int)getpid(), logcfg.role, ts,
-            marks[level], msg);
+    if (logcfg.tag[0] != '\0') {
+        fprintf(f, "%d:%c %s %c [%s] %s\n", (int)getpid(), logcfg.role, ts,
+                marks[level], logcfg.tag, msg);
+    } else {
+        fprintf(f, "%d:%c %s %c %s\n", (int)getpid(), logcfg.role, ts,
+                marks[level], msg);
+    }
     fflush(f);
     if (f != stdout) {
         fclose(f);

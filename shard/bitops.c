@@ -8,6 +8,7 @@
 #include "cmd.h"
 #include "db.h"
 #include "mem.h"
+#include "notify.h"
 #include "reply.h"
 #include "server.h"
 #include "util.h"
@@ -287,6 +288,7 @@ void cmd_setbit(client *c)
     if (grew || old != on) {
         *byte = on ? (uint8_t)(*byte | mask) : (uint8_t)(*byte & ~mask);
         db_signal_modified(c, c->db, key->p, key->n);
+        notify_key(c, NOTIFY_STRING, "setbit", key);
         c->srv->dirty++;
     }
     reply_ll(c, old);
@@ -525,6 +527,7 @@ void cmd_bitop(client *c)
         /* An empty result deletes the destination. */
         if (db_delete(c->db, dest->p, dest->n)) {
             db_signal_modified(c, c->db, dest->p, dest->n);
+            notify_key(c, NOTIFY_GENERIC, "del", dest);
             c->srv->dirty++;
         }
         reply_ll(c, 0);
@@ -561,6 +564,7 @@ void cmd_bitop(client *c)
     }
     /* Like SET: a raw string, any TTL dropped, the key signalled. */
     db_set(c, c->db, dest->p, dest->n, obj_create_from_str(res), 0);
+    notify_key(c, NOTIFY_STRING, "set", dest);
     c->srv->dirty++;
     reply_ll(c, (long long)maxlen);
 
@@ -875,6 +879,7 @@ static void bitfield(client *c, int readonly_cmd)
     }
     if (changes > 0) {
         db_signal_modified(c, c->db, key->p, key->n);
+        notify_key(c, NOTIFY_STRING, "setbit", key);
         c->srv->dirty += changes;
     }
 

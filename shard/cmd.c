@@ -7,14 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aof.h"
 #include "blocking.h"
+#include "cluster.h"
 #include "db.h"
 #include "log.h"
 #include "mem.h"
+#include "multi.h"
 #include "net.h"
+#include "propagate.h"
+#include "rdb.h"
+#include "script.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "slowlog.h"
 #include "stats.h"
+#include "tracking.h"
 #include "util.h"
 
 /* Handlers, declared from the table. */
@@ -463,11 +471,22 @@ static int debug_allowed(const client *c)
            strncmp(c->addr, "::1:", 4) == 0;
 }
 
+/* Every refusal of a request before it runs goes through here (fmt may
+ * carry its own "-CODE "): counted as rejected, it makes a transaction in
+ * progress fail at EXEC, and a refused EXEC discards its transaction
+ * ("-EXECABORT Transaction discarded because of: ..."), as Redis does. */
 static void reject(client *c, command *cmd, const char *fmt, const char *a,
                    const char *b)
 {
     if (cmd != NULL) {
         cmd->stats.rejected++;
+    }
+    multi_flag_error(c);
+    if (cmd != NULL && cmd->proc == cmd_exec) {
+        str msg = str_catfmt(str_empty(), fmt, a, b);
+        multi_exec_abort(c, msg);
+        str_free(msg);
+        return;
     }
     reply_errorf(c, fmt, a, b);
 }
@@ -477,6 +496,7 @@ void cmd_process(client *c)
     server *srv = c->srv;
     command *cmd = cmd_lookup_argv(srv, c->argv, c->argc);
 
+    tracking_before_command(c, multi_active(c)); /* c->cmd: the last one */
     c->cmd = cmd;
     if (cmd == NULL) {
         str args = str_empty();
@@ -494,6 +514,23 @@ void cmd_process(client *c)
         str_free(name);
         str_free(args);
         stats_count_rejected(srv);
+        multi_flag_error(c);
+        return;
+    }
+    /* A container command with an unknown subcommand is refused before
+     * running, as Redis does (so MULTI queues nothing and aborts). */
+    if (cmd->subcommands != NULL && cmd->parent == NULL && c->argc >= 2) {
+        str name = str_new(c->argv[0].p, c->argv[0].n);
+        for (size_t i = 0; i < str_len(name); i++) {
+            name[i] = (char)toupper((unsigned char)name[i]);
+        }
+        str msg = str_catfmt(str_empty(),
+                             "unknown subcommand '%.*s'. Try %s HELP.",
+                             (int)(c->argv[1].n > 128 ? 128 : c->argv[1].n),
+                             c->argv[1].p, name);
+        reject(c, NULL, "%s", msg, NULL);
+        str_free(msg);
+        str_free(name);
         return;
     }
     if (!arity_ok(cmd, c->argc)) {
@@ -513,17 +550,82 @@ void cmd_process(client *c)
     }
     if (srv->cfg.requirepass != NULL && str_len(srv->cfg.requirepass) > 0 &&
         !(c->flags & CF_AUTHENTICATED) && !(cmd->flags & CMD_NO_AUTH)) {
-        cmd->stats.rejected++;
-        reply_error(c, "-NOAUTH Authentication required.");
+        reject(c, cmd, "-NOAUTH Authentication required.", NULL, NULL);
         return;
     }
+    /* Cluster mode: keys of slots served elsewhere get -MOVED & co.
+     * (cluster.c counts the rejection and flags the transaction). */
+    if (srv->cfg.cluster_enabled && cluster_redirect(c, cmd) != 0) {
+        return;
+    }
+    if ((cmd->flags & CMD_NO_MULTI) && multi_active(c)) {
+        reject(c, cmd, "Command not allowed inside a transaction", NULL,
+               NULL);
+        return;
+    }
+    /* A script ran past busy-reply-threshold: only allow_busy commands
+     * (script.c). */
+    if (srv->script_busy) {
+        const char *busy = script_busy_error(c, cmd);
+        if (busy != NULL) {
+            reject(c, cmd, busy, NULL, NULL);
+            return;
+        }
+    }
     /* maxmemory with the noeviction policy (the only one until eviction
-     * lands): commands that may grow the dataset are refused. */
-    if (srv->cfg.maxmemory > 0 && (cmd->flags & CMD_DENYOOM) &&
+     * lands): commands that may grow the dataset are refused, and inside
+     * MULTI anything that would grow the queue (EXEC only if it runs such
+     * commands), as Redis does. */
+    if (srv->cfg.maxmemory > 0 &&
+        ((multi_effective_flags(c, cmd) & CMD_DENYOOM) ||
+         (multi_active(c) && cmd->proc != cmd_exec &&
+          cmd->proc != cmd_discard && cmd->proc != cmd_quit &&
+          cmd->proc != cmd_reset)) &&
         (long long)mem_used() > srv->cfg.maxmemory) {
-        cmd->stats.rejected++;
-        reply_error(c, "-OOM command not allowed when used memory > "
-                       "'maxmemory'.");
+        reject(c, cmd,
+               "-OOM command not allowed when used memory > 'maxmemory'.",
+               NULL, NULL);
+        return;
+    }
+    /* stop-writes-on-bgsave-error: after a failed BGSAVE, writes (and
+     * PING) are refused until a save succeeds, as Redis does. */
+    if (rdb_writes_refused(srv) &&
+        ((multi_effective_flags(c, cmd) & CMD_WRITE) ||
+         cmd->proc == cmd_ping)) {
+        reject(c, cmd,
+               "-MISCONF Redis is configured to save RDB snapshots, but "
+               "it's currently unable to persist to disk. Commands that may "
+               "modify the data set are disabled, because this instance is "
+               "configured to report errors during writes if RDB "
+               "snapshotting fails (stop-writes-on-bgsave-error option). "
+               "Please check the Redis logs for details about the RDB "
+               "error.",
+               NULL, NULL);
+        return;
+    }
+    /* The AOF can't be written (disk full...): the same refusal until a
+     * write succeeds again (aof.c retries from the cron). */
+    const char *aof_err = NULL;
+    if (aof_writes_refused(srv, &aof_err) &&
+        ((multi_effective_flags(c, cmd) & CMD_WRITE) ||
+         cmd->proc == cmd_ping)) {
+        reject(c, cmd, "-MISCONF Errors writing to the AOF file: %s",
+               aof_err, NULL);
+        return;
+    }
+    /* A subscribed RESP2 connection carries messages: only commands that
+     * keep it a subscriber make sense there (RESP3 pushes allow all). */
+    if (c->resp == 2 && pubsub_client_subscribed(c) &&
+        cmd->proc != cmd_ping && cmd->proc != cmd_subscribe &&
+        cmd->proc != cmd_ssubscribe && cmd->proc != cmd_unsubscribe &&
+        cmd->proc != cmd_sunsubscribe && cmd->proc != cmd_psubscribe &&
+        cmd->proc != cmd_punsubscribe && cmd->proc != cmd_quit &&
+        cmd->proc != cmd_reset) {
+        reject(c, cmd,
+               "Can't execute '%s': only (P|S)SUBSCRIBE / "
+               "(P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+               "context",
+               cmd->fullname, NULL);
         return;
     }
     /* CLIENT PAUSE: hold the client (its request stays in the buffer) until
@@ -531,11 +633,19 @@ void cmd_process(client *c)
     if (net_should_pause(c, cmd)) {
         return;
     }
+    /* Inside MULTI, all checks passed: queue it for EXEC. */
+    if (multi_should_queue(c, cmd)) {
+        multi_queue(c);
+        return;
+    }
     cmd_call(c);
     /* A top-level command is done: serve clients waiting on keys it made
      * ready (EXEC and scripts run theirs through cmd_call, so this comes
-     * after all of them). */
-    blocking_serve_ready(srv);
+     * after all of them). Not while a busy script lets SCRIPT KILL & co
+     * run from its hook: its writes wake nobody before it ends. */
+    if (!srv->script_running) {
+        blocking_serve_ready(srv);
+    }
 }
 
 void cmd_call(client *c)
@@ -548,15 +658,29 @@ void cmd_call(client *c)
     /* Expiry checks and TTLs read the cached clock: refresh it per call,
      * as Redis does, or an idle server runs up to a cron period late. */
     server_set_time(srv, start);
+    /* Calls nest (EXEC's commands, scripts'): restore the outer state. */
+    client *outer_current = srv->current;
+    int outer_executing = c->flags & CF_EXECUTING;
     c->flags |= CF_EXECUTING;
     srv->current = c;
+    /* Propagation: the outermost call flushes what it (and the calls
+     * nested in it, EXEC's and scripts') changed to the AOF/replicas. */
+    propagate_frame pf;
+    propagate_call_begin(c, &pf);
+    tracking_call_begin(c);
     if (c->flags & CF_BLOCK_TIMEDOUT) {
         blocking_reply_timeout(c); /* its wait ended: not run again */
     } else {
         cmd->proc(c);
     }
-    srv->current = NULL;
-    c->flags &= ~CF_EXECUTING;
+    propagate_call_end(c, &pf);
+    /* Keys a read-only command read; the outermost call then sends the
+     * client's own invalidations, after its reply. */
+    tracking_call_end(c);
+    srv->current = outer_current;
+    if (!outer_executing) {
+        c->flags &= ~CF_EXECUTING;
+    }
     long long duration = util_ustime() - start;
 
     /* A blocked request run again (blocking.c) was shown to MONITOR and
@@ -580,9 +704,14 @@ counted:
     }
     cmd->stats.calls++;
     cmd->stats.usec += duration;
+    /* Errors replied by nested calls (EXEC's commands) were theirs. */
+    if (srv->stat_errors_accounted > errors_before) {
+        errors_before = srv->stat_errors_accounted;
+    }
     if (srv->stat_total_error_replies > errors_before) {
         cmd->stats.failed++;
     }
+    srv->stat_errors_accounted = srv->stat_total_error_replies;
     stats_record_latency(srv, cmd, duration);
     if (!(cmd->flags & CMD_SKIP_SLOWLOG)) {
         slowlog_maybe_add(srv, c, duration);

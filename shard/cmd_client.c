@@ -9,6 +9,7 @@
 
 #include "cmd.h"
 #include "net.h"
+#include "pubsub.h"
 #include "reply.h"
 #include "server.h"
 #include "util.h"
@@ -55,12 +56,14 @@ static int type_by_name(const arg *a)
     return -1;
 }
 
-/* A monitor is a normal client here, as in Redis.
- * TODO(pubsub, replication): subscribed clients are PUBSUB, replicas
- * REPLICA and the master link MASTER once those exist. */
+/* A monitor is a normal client here, as in Redis; a subscriber is PUBSUB.
+ * TODO(replication): replicas REPLICA and the master link MASTER once
+ * those exist. */
 static int client_type(const client *c)
 {
-    (void)c;
+    if (pubsub_client_subscribed(c)) {
+        return CLIENT_TYPE_PUBSUB;
+    }
     return CLIENT_TYPE_NORMAL;
 }
 

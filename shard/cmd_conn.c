@@ -9,15 +9,21 @@
 #include <strings.h>
 #include <time.h>
 
+#include "aof.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "cmd_client.h"
 #include "db.h"
 #include "log.h"
 #include "lzf.h"
 #include "mem.h"
+#include "multi.h"
 #include "net.h"
+#include "pubsub.h"
+#include "rdb.h"
 #include "reply.h"
 #include "server.h"
+#include "tracking.h"
 #include "util.h"
 
 #define ERR_WRONGPASS                                                          \
@@ -208,12 +214,23 @@ void cmd_hello(client *c)
 
 /* ---- simple connection commands ---- */
 
-/* TODO(pubsub): a subscribed RESP2 client gets ["pong", msg] instead. */
 void cmd_ping(client *c)
 {
     if (c->argc > 2) {
         reply_errorf(c, "wrong number of arguments for '%s' command",
                      c->cmd->fullname);
+        return;
+    }
+    /* A subscribed RESP2 client reads messages: the pong comes in the
+     * same shape, ["pong", msg]. */
+    if (c->resp == 2 && pubsub_client_subscribed(c)) {
+        reply_array_len(c, 2);
+        reply_bulk_cstr(c, "pong");
+        if (c->argc == 2) {
+            reply_bulk(c, c->argv[1].p, c->argv[1].n);
+        } else {
+            reply_bulk(c, "", 0);
+        }
         return;
     }
     if (c->argc == 2) {
@@ -244,6 +261,10 @@ void cmd_reset(client *c)
     if (c->flags & CF_MONITOR) {
         net_remove_monitor(c);
     }
+    pubsub_client_unsubscribe_all(c);
+    multi_client_reset(c);
+    cluster_client_reset(c);
+    tracking_disable(c);
     c->db = &c->srv->dbs[0];
     c->resp = 2;
     str_free(c->name);
@@ -276,6 +297,11 @@ void cmd_lastsave(client *c)
 
 void cmd_monitor(client *c)
 {
+    /* Inside EXEC: its caller expects one reply per command. */
+    if (c->flags & CF_DENY_BLOCKING) {
+        reply_error(c, "MONITOR isn't allowed for DENY BLOCKING client");
+        return;
+    }
     /* Already monitoring: nothing to do and, as in Redis, no reply. */
     if (c->flags & CF_MONITOR) {
         return;
@@ -318,22 +344,17 @@ void cmd_shutdown(client *c)
         reply_error(c, "No shutdown in progress.");
         return;
     }
-    /* Redis saves an RDB here when asked to, or when save points are
-     * configured and NOSAVE wasn't given. There is no RDB writer yet, so
-     * fail the way Redis fails when that save fails, rather than exit
-     * pretending the data was saved. FORCE exits anyway, as in Redis. */
-    int want_save = save || (!nosave && srv->cfg.save != NULL &&
-                             str_len(srv->cfg.save) > 0);
-    if (want_save) {
-        if (!force) {
-            log_warn("Error trying to save the DB, can't exit: RDB "
-                     "persistence is not implemented yet (use SHUTDOWN "
-                     "NOSAVE).");
-            reply_error(c, "Errors trying to SHUTDOWN. Check logs.");
-            return;
-        }
-        log_warn("Error trying to save the DB (RDB persistence is not "
-                 "implemented yet). Exit anyway.");
+    /* The AOF first, as Redis: everything acknowledged reaches the disk
+     * (aof.c); FORCE exits even if that fails. */
+    if (aof_flush_and_sync(srv) != 0 && !force) {
+        reply_error(c, "Errors trying to SHUTDOWN. Check logs.");
+        return;
+    }
+    /* An RDB is saved when asked to, or when save points are configured
+     * and NOSAVE wasn't given; FORCE exits even if that save fails. */
+    if (rdb_shutdown_save(srv, save, nosave, force) != 0) {
+        reply_error(c, "Errors trying to SHUTDOWN. Check logs.");
+        return;
     }
     log_warn("User requested shutdown...");
     srv->shutdown_asap = 1;
@@ -371,6 +392,25 @@ static void debug_help(client *c)
         "    integer, double, bignum, null, array, set, map, attrib, push, "
         "verbatim,",
         "    true, false.",
+        "RELOAD [option ...]",
+        "    Save the RDB on disk and reload it back to memory. Valid <option> "
+        "values:",
+        "    * MERGE: conflicting keys will be loaded from RDB.",
+        "    * NOFLUSH: the existing database will not be removed before "
+        "load, but",
+        "      conflicting keys will generate an exception and kill the "
+        "server.",
+        "    * NOSAVE: the database will be loaded from an existing RDB file.",
+        "    Examples:",
+        "    * DEBUG RELOAD: verify that the server is able to persist, flush "
+        "and reload",
+        "      the database.",
+        "    * DEBUG RELOAD NOSAVE: replace the current database with the "
+        "contents of an",
+        "      existing RDB file.",
+        "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an "
+        "existing RDB",
+        "      file to the database.",
         "SEGFAULT",
         "    Crash the server with sigsegv.",
         "SET-ACTIVE-EXPIRE <0|1>",
@@ -650,6 +690,46 @@ static void debug_segfault(client *c)
     raise(SIGSEGV);
 }
 
+/* DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: save, empty, load (rdb.c). */
+static void debug_reload(client *c)
+{
+    int save = 1, flush = 1, merge = 0;
+
+    for (int j = 2; j < c->argc; j++) {
+        if (opt_is(&c->argv[j], "merge")) {
+            merge = 1;
+        } else if (opt_is(&c->argv[j], "noflush")) {
+            flush = 0;
+        } else if (opt_is(&c->argv[j], "nosave")) {
+            save = 0;
+        } else {
+            reply_error(c, "DEBUG RELOAD only supports the MERGE, NOFLUSH "
+                           "and NOSAVE options.");
+            return;
+        }
+    }
+    int rc = rdb_debug_reload(c->srv, save, flush, merge);
+    if (rc == -1) {
+        reply_error(c, "-ERR");
+    } else if (rc == -2) {
+        reply_error(c, "Error trying to load the RDB dump, check server "
+                       "logs.");
+    } else {
+        reply_ok(c);
+    }
+}
+
+/* DEBUG LOADAOF (aof.c): reload the dataset from the AOF directory. */
+static void debug_loadaof(client *c)
+{
+    if (aof_debug_loadaof(c->srv) != 0) {
+        reply_error(c, "Error trying to load the AOF files, check server "
+                       "logs.");
+    } else {
+        reply_ok(c);
+    }
+}
+
 typedef struct debug_sub {
     const char *name;
     int min_argc, max_argc; /* counting DEBUG and the subcommand */
@@ -666,6 +746,8 @@ static const debug_sub debug_subs[] = {
     {"log", 3, 3, debug_log},
     {"protocol", 3, 3, debug_protocol},
     {"segfault", 2, 2, debug_segfault},
+    {"reload", 2, 5, debug_reload},
+    {"loadaof", 2, 2, debug_loadaof},
 };
 
 /* Enabling DEBUG (enable-debug-command) is checked before the call, in

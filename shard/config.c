@@ -15,8 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "log.h"
 #include "mem.h"
+#include "notify.h"
 #include "reply.h"
 #include "slowlog.h"
 #include "util.h"
@@ -89,10 +91,21 @@ static const enum_val supervised_enum[] = {
 
 static opt_set_fn set_save, set_obuf, set_unixsocketperm, set_dir,
     set_no_yet, set_percentiles;
+static opt_set_fn set_notify;
+static opt_get_fn get_notify;
 static opt_get_fn get_save, get_obuf, get_unixsocketperm, get_dir,
     get_str;
 static opt_apply_fn apply_hz, apply_loglevel, apply_slowlog,
     apply_maxclients, apply_maxmemory_policy;
+static opt_apply_fn apply_appendonly;
+
+/* Redis's order (its error text lists them so). */
+static const enum_val appendfsync_enum[] = {
+    {"everysec", AOF_FSYNC_EVERYSEC},
+    {"always", AOF_FSYNC_ALWAYS},
+    {"no", AOF_FSYNC_NO},
+    {NULL, 0},
+};
 
 static const option options[] = {
     {"bind", NULL, T_STR, IMMUTABLE, F(bind), 0, 0, "127.0.0.1 -::1",
@@ -134,6 +147,9 @@ static const option options[] = {
     {"client-output-buffer-limit", NULL, T_SPECIAL, 0, F(obuf_limits), 0, 0,
      "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
      NULL, set_obuf, get_obuf, NULL},
+    {"notify-keyspace-events", NULL, T_SPECIAL, 0,
+     F(notify_keyspace_events), 0, 0, "", NULL, set_notify, get_notify,
+     NULL},
     {"hz", NULL, T_INT, 0, F(hz), 0, INT_MAX, "10", NULL, NULL, NULL,
      apply_hz},
     {"loglevel", NULL, T_ENUM, 0, F(loglevel), 0, 0, "notice", loglevel_enum,
@@ -184,10 +200,56 @@ static const option options[] = {
      NULL, NULL, NULL, NULL},
     {"save", NULL, T_SPECIAL, 0, F(save), 0, 0, "3600 1 300 100 60 10000",
      NULL, set_save, get_save, NULL},
-    {"appendonly", NULL, T_SPECIAL, 0, F(appendonly), 0, 0, "no", NULL,
-     set_no_yet, NULL, NULL},
-    {"cluster-enabled", NULL, T_SPECIAL, IMMUTABLE, F(cluster_enabled), 0, 0,
-     "no", NULL, set_no_yet, NULL, NULL},
+    /* RDB (rdb.c, cmd_persist.c) */
+    {"rdbcompression", NULL, T_BOOL, 0, F(rdbcompression), 0, 0, "yes", NULL,
+     NULL, NULL, NULL},
+    {"rdbchecksum", NULL, T_BOOL, IMMUTABLE, F(rdbchecksum), 0, 0, "yes",
+     NULL, NULL, NULL, NULL},
+    {"stop-writes-on-bgsave-error", NULL, T_BOOL, 0,
+     F(stop_writes_on_bgsave_error), 0, 0, "yes", NULL, NULL, NULL, NULL},
+    {"rdb-del-sync-files", NULL, T_BOOL, 0, F(rdb_del_sync_files), 0, 0,
+     "no", NULL, NULL, NULL, NULL},
+    {"rdb-key-save-delay", NULL, T_INT, 0, F(rdb_key_save_delay), INT_MIN,
+     INT_MAX, "0", NULL, NULL, NULL, NULL},
+    /* AOF (aof.c): Redis 7.0's names, defaults and ranges. */
+    {"appendonly", NULL, T_BOOL, 0, F(appendonly), 0, 0, "no", NULL, NULL,
+     NULL, apply_appendonly},
+    {"appendfsync", NULL, T_ENUM, 0, F(appendfsync), 0, 0, "everysec",
+     appendfsync_enum, NULL, NULL, NULL},
+    {"appenddirname", NULL, T_STR, IMMUTABLE | NO_EMPTY, F(appenddirname),
+     0, 0, "appendonlydir", NULL, NULL, NULL, NULL},
+    {"appendfilename", NULL, T_STR, IMMUTABLE | NO_EMPTY, F(appendfilename),
+     0, 0, "appendonly.aof", NULL, NULL, NULL, NULL},
+    {"aof-use-rdb-preamble", NULL, T_BOOL, 0, F(aof_use_rdb_preamble), 0, 0,
+     "yes", NULL, NULL, NULL, NULL},
+    {"aof-load-truncated", NULL, T_BOOL, 0, F(aof_load_truncated), 0, 0,
+     "yes", NULL, NULL, NULL, NULL},
+    {"aof-timestamp-enabled", NULL, T_SPECIAL, 0, F(aof_timestamp_enabled),
+     0, 0, "no", NULL, set_no_yet, NULL, NULL},
+    {"no-appendfsync-on-rewrite", NULL, T_BOOL, 0,
+     F(no_appendfsync_on_rewrite), 0, 0, "no", NULL, NULL, NULL, NULL},
+    {"auto-aof-rewrite-percentage", NULL, T_INT, 0,
+     F(auto_aof_rewrite_percentage), 0, INT_MAX, "100", NULL, NULL, NULL,
+     NULL},
+    {"auto-aof-rewrite-min-size", NULL, T_MEM, 0,
+     F(auto_aof_rewrite_min_size), 0, LLONG_MAX, "64mb", NULL, NULL, NULL,
+     NULL},
+    {"aof-disable-auto-gc", NULL, T_BOOL, 0, F(aof_disable_auto_gc), 0, 0,
+     "no", NULL, NULL, NULL, NULL},
+    /* The rewrite child fsyncs its file once, at the end. */
+    {"aof-rewrite-incremental-fsync", NULL, T_BOOL, 0,
+     F(aof_rewrite_incremental_fsync), 0, 0, "yes", NULL, NULL, NULL, NULL},
+    /* Cluster mode (cluster.c). cluster-config-file holds topology.h's text
+     * form (not Redis's nodes.conf); cluster-node-id is shoal's own: this
+     * node's id in that map. */
+    {"cluster-enabled", NULL, T_BOOL, IMMUTABLE, F(cluster_enabled), 0, 0,
+     "no", NULL, NULL, NULL, NULL},
+    {"cluster-config-file", NULL, T_STR, IMMUTABLE, F(cluster_config_file),
+     0, 0, "nodes.conf", NULL, NULL, NULL, NULL},
+    {"cluster-node-id", NULL, T_STR, IMMUTABLE | HIDDEN, F(cluster_node_id),
+     0, 0, "", NULL, NULL, NULL, NULL},
+    {"cluster-announce-ip", NULL, T_STR, 0, F(cluster_announce_ip), 0, 0, "",
+     NULL, NULL, NULL, NULL},
     {"activerehashing", NULL, T_BOOL, 0, F(activerehashing), 0, 0, "yes",
      NULL, NULL, NULL, NULL},
     /* Compact encodings of the data types: thresholds under Redis 7.0's
@@ -217,10 +279,19 @@ static const option options[] = {
      LONG_MAX, "3000", NULL, NULL, NULL, NULL},
     {"busy-reply-threshold", "lua-time-limit", T_LL, 0,
      F(busy_reply_threshold), 0, LLONG_MAX, "5000", NULL, NULL, NULL, NULL},
+    {"tracking-table-max-keys", NULL, T_LL, 0, F(tracking_table_max_keys),
+     0, LLONG_MAX, "1000000", NULL, NULL, NULL, NULL},
     {"shutdown-timeout", NULL, T_INT, 0, F(shutdown_timeout), 0, INT_MAX,
      "10", NULL, NULL, NULL, NULL},
     {"set-proc-title", NULL, T_BOOL, IMMUTABLE, F(set_proc_title), 0, 0,
      "yes", NULL, NULL, NULL, NULL},
+    /* The supervisor's: how many shards, how many forks at once. Like
+     * cluster-node-id, shoal's own: CONFIG GET names them, globs don't, so
+     * a listing compares equal to redis-server's. */
+    {"shards", NULL, T_STR, IMMUTABLE | HIDDEN, F(shards), 0, 0, "auto",
+     NULL, NULL, NULL, NULL},
+    {"max-concurrent-forks", NULL, T_INT, HIDDEN, F(max_concurrent_forks), 1,
+     INT_MAX, "1", NULL, NULL, NULL, NULL},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(*options))
@@ -497,6 +568,27 @@ bad:
     return -1;
 }
 
+/* notify-keyspace-events: class letters (notify.c owns their meaning). */
+static int set_notify(server *srv, const option *o, const char *v,
+                      const char **err)
+{
+    int flags = notify_parse_flags(v, strlen(v));
+
+    (void)o;
+    if (flags < 0) {
+        *err = "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+        return -1;
+    }
+    srv->cfg.notify_keyspace_events = flags;
+    return 0;
+}
+
+static str get_notify(server *srv, const option *o)
+{
+    (void)o;
+    return notify_flags_string(srv->cfg.notify_keyspace_events);
+}
+
 static str get_obuf(server *srv, const option *o)
 {
     static const char *names[] = {"normal", "slave", "pubsub"};
@@ -639,6 +731,13 @@ static int apply_hz(server *srv, const char **err)
         ev_timer_again(srv->loop, &srv->cron);
     }
     return 0;
+}
+
+/* CONFIG SET appendonly: aof.c starts a rewrite (yes) or closes the files
+ * (no); at start-up there is nothing to do yet. */
+static int apply_appendonly(server *srv, const char **err)
+{
+    return aof_set_enabled(srv, srv->cfg.appendonly, err);
 }
 
 static int apply_loglevel(server *srv, const char **err)
@@ -1124,5 +1223,53 @@ int config_rewrite(server *srv)
     }
     str_free(tmpname);
     str_free(out);
+    return rc;
+}
+
+int config_reload(server *srv, const char *file, int argc, char **argv)
+{
+    server *tmp = mem_calloc(sizeof(*tmp));
+    char cwd[PATH_MAX];
+    int rc = 0;
+
+    /* Loading applies "dir" (a chdir): come back to where we are. */
+    if (getcwd(cwd, sizeof(cwd)) == NULL) {
+        cwd[0] = '\0';
+    }
+    config_init(&tmp->cfg);
+    if (config_load(tmp, file, argc, argv) != 0) {
+        log_warn("config reload: %s has errors; nothing changed",
+                 file != NULL ? file : "(arguments)");
+        rc = -1;
+        goto out;
+    }
+    for (size_t i = 0; i < NOPTIONS; i++) {
+        const option *o = &options[i];
+        str now = config_get_value(srv, o->name);
+        str want = config_get_value(tmp, o->name);
+        if (now == NULL || want == NULL || strcmp(now, want) == 0) {
+            str_free(now);
+            str_free(want);
+            continue;
+        }
+        const char *err = NULL;
+        if ((o->flags & IMMUTABLE) || o->off == F(dir)) {
+            log_warn("config reload: '%s' can't change at run time "
+                     "(keeping '%s')", o->name, now);
+        } else if (config_set(srv, o->name, want, &err) != 0) {
+            log_warn("config reload: '%s' '%s' refused: %s", o->name, want,
+                     err != NULL ? err : "invalid");
+        } else {
+            log_notice("config reload: %s changed to '%s'", o->name, want);
+        }
+        str_free(now);
+        str_free(want);
+    }
+out:
+    if (cwd[0] != '\0' && chdir(cwd) != 0) {
+        log_warn("config reload: can't return to %s", cwd);
+    }
+    config_deinit(&tmp->cfg);
+    mem_free(tmp);
     return rc;
 }

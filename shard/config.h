@@ -45,6 +45,12 @@ void config_get_reply(client *c, const arg *patterns, int npatterns);
 /* CONFIG REWRITE: returns 0, or -1 with errno set. */
 int config_rewrite(server *srv);
 
+/* SIGHUP: read the file and directives again and apply, as CONFIG SET
+ * would, every option whose value changed; log those that can't change
+ * at run time. Returns 0, or -1 if the new config has errors (nothing
+ * applied). */
+int config_reload(server *srv, const char *file, int argc, char **argv);
+
 /* Value of an option as CONFIG GET prints it (fresh str), or NULL. */
 str config_get_value(server *srv, const char *name);
 

@@ -5,6 +5,10 @@
 
 #include "blocking.h"
 #include "mem.h"
+#include "multi.h"
+#include "notify.h"
+#include "propagate.h"
+#include "tracking.h"
 #include "util.h"
 
 static const dict_type keyspace_type = {.val_free = obj_free_cb};
@@ -152,9 +156,18 @@ int db_expire_if_needed(server *srv, db *d, const char *key, size_t len)
     if (when < 0 || when > srv->mstime) {
         return 0;
     }
-    /* Like Redis, expiry is not a change the save points count; it will
-     * reach the AOF and replicas as a DEL through the propagation path. */
+    /* Replaying the AOF, keys expire as the log says (its DELs), not by
+     * the clock, as in Redis. */
+    if (srv->loading) {
+        return 0;
+    }
+    /* Like Redis, expiry is not a change the save points count; it
+     * reaches the AOF and replicas as a DEL (propagate.c). */
     db_delete(d, key, len);
+    notify_keyspace_event(srv, NOTIFY_EXPIRED, "expired", key, len, d->id);
+    propagate_expired(srv, d->id, key, len);
+    multi_touch_key(d, key, len); /* WATCH: as Redis, expiry is a change */
+    tracking_invalidate_key(srv, NULL, key, len);
     srv->stat_expired_keys++;
     return 1;
 }
@@ -169,6 +182,10 @@ void db_add(db *d, const char *key, size_t len, obj *val)
     d->keys++;
     /* A new list, zset or stream: clients may be waiting for it. */
     blocking_signal_key_ready(d, key, len, val->type);
+    /* Keys a snapshot brings back are not new (Redis's RDB load path). */
+    if (!d->srv->loading) {
+        notify_keyspace_event(d->srv, NOTIFY_NEW, "new", key, len, d->id);
+    }
 }
 
 void db_overwrite(db *d, const char *key, size_t len, obj *val)
@@ -207,10 +224,13 @@ void db_set(client *c, db *d, const char *key, size_t len, obj *val,
         tree_add(d, slot, 1);
         d->keys++;
         blocking_signal_key_ready(d, key, len, val->type);
+        notify_keyspace_event(d->srv, NOTIFY_NEW, "new", key, len, d->id);
     }
     db_signal_modified(c, d, key, len);
 }
 
+/* stats: 0 none; 1 hits/misses and the keymiss event; 2 hits/misses
+ * only (Redis's LOOKUP_NONOTIFY). */
 static obj *lookup(client *c, const arg *key, int stats, int touch)
 {
     server *srv = c->srv;
@@ -222,6 +242,10 @@ static obj *lookup(client *c, const arg *key, int stats, int touch)
             srv->stat_keyspace_hits++;
         } else {
             srv->stat_keyspace_misses++;
+            if (stats == 1) {
+                notify_keyspace_event(srv, NOTIFY_KEY_MISS, "keymiss",
+                                      key->p, key->n, c->db->id);
+            }
         }
     }
     if (o != NULL && touch && o->refcount != OBJ_SHARED_REFCOUNT) {
@@ -250,6 +274,11 @@ obj *db_lookup_read_notouch(client *c, const arg *key)
     return lookup(c, key, 1, 0);
 }
 
+obj *db_lookup_read_nonotify(client *c, const arg *key)
+{
+    return lookup(c, key, 2, 0);
+}
+
 size_t db_size(const db *d)
 {
     return d->keys;
@@ -264,6 +293,7 @@ size_t db_empty(db *d)
 {
     size_t removed = d->keys;
 
+    multi_touch_db(d, NULL); /* WATCH: while the keys are still there */
     if (d->slots != NULL) {
         for (unsigned s = 0; s < SLOT_COUNT; s++) {
             if (d->slots[s] != NULL) {
@@ -318,6 +348,9 @@ void db_swap(db *a, db *b)
     db tmp = *a;
     int aid = a->id, bid = b->id;
 
+    /* WATCH: each side's watched keys see the other side's contents. */
+    multi_touch_db(a, b);
+    multi_touch_db(b, a);
     *a = *b;
     *b = tmp;
     a->id = aid;
@@ -386,9 +419,8 @@ unsigned long long db_scan(db *d, unsigned long long cursor, long count,
 void db_signal_modified(client *c, db *d, const char *key, size_t len)
 {
     (void)c;
-    (void)d;
-    (void)key;
-    (void)len;
+    multi_touch_key(d, key, len); /* WATCH */
+    tracking_invalidate_key(d->srv, c, key, len); /* client-side caching */
 }
 
 obj *db_unshare_string(db *d, const char *key, size_t len, obj *o)
@@ -441,6 +473,13 @@ void db_active_expire_cycle(server *srv)
                 long long when = db_get_expire(d, keys[i], str_len(keys[i]));
                 if (when >= 0 && when <= now) {
                     db_delete(d, keys[i], str_len(keys[i]));
+                    notify_keyspace_event(srv, NOTIFY_EXPIRED, "expired",
+                                          keys[i], str_len(keys[i]), d->id);
+                    propagate_expired(srv, d->id, keys[i],
+                                      str_len(keys[i]));
+                    multi_touch_key(d, keys[i], str_len(keys[i]));
+                    tracking_invalidate_key(srv, NULL, keys[i],
+                                            str_len(keys[i]));
                     srv->stat_expired_keys++;
                     expired++;
                 }

@@ -23,6 +23,9 @@ obj *db_lookup_notouch(client *c, const arg *key);
 /* Redis's LOOKUP_NOTOUCH reads (EXISTS, TYPE, TTL, OBJECT): expired keys
  * deleted, hits/misses counted, access time left alone. */
 obj *db_lookup_read_notouch(client *c, const arg *key);
+/* The same without the keymiss notification (OBJECT, as Redis's
+ * LOOKUP_NONOTIFY). */
+obj *db_lookup_read_nonotify(client *c, const arg *key);
 
 /* Insert a key that must not exist. Takes ownership of val. */
 void db_add(db *d, const char *key, size_t len, obj *val);

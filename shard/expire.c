@@ -6,6 +6,8 @@
 
 #include "cmd.h"
 #include "db.h"
+#include "notify.h"
+#include "propagate.h"
 #include "reply.h"
 #include "util.h"
 
@@ -119,12 +121,26 @@ static void expire_generic(client *c, long long base, int secs)
         /* Already in the past: an ordinary deletion (propagated as DEL in
          * Redis), not counted among expired keys. */
         db_delete(c->db, key->p, key->n);
+        propagate_as_expired_delete(c, key);
     } else {
         db_set_expire(c->db, key->p, key->n, when);
+        /* Effects: an absolute time, so replaying later means the same. */
+        if (strcmp(c->cmd->name, "pexpireat") != 0) {
+            propagate_as_pexpireat(c, key, when, 3);
+        }
     }
     db_signal_modified(c, c->db, key->p, key->n);
+    /* Redis sends "del" before the reply and "expire" after it (a RESP3
+     * client watching its own keys sees the difference). */
+    int past = when <= srv->mstime;
+    if (past) {
+        notify_key(c, NOTIFY_GENERIC, "del", key);
+    }
     srv->dirty++;
     reply_ll(c, 1);
+    if (!past) {
+        notify_key(c, NOTIFY_GENERIC, "expire", key);
+    }
     return;
 
 bad_time:
@@ -203,6 +219,7 @@ void cmd_persist(client *c)
         return;
     }
     db_signal_modified(c, c->db, key->p, key->n);
+    notify_key(c, NOTIFY_GENERIC, "persist", key);
     c->srv->dirty++;
     reply_ll(c, 1);
 }

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "db.h"
 #include "geohash.h"
 #include "mem.h"
+#include "notify.h"
 #include "reply.h"
 #include "t_zset.h"
 #include "util.h"
@@ -562,6 +564,7 @@ static void store_results(client *c, const geo_search *s, size_t n,
     if (n == 0) {
         if (db_delete(c->db, k->p, k->n)) {
             db_signal_modified(c, c->db, k->p, k->n);
+            notify_key(c, NOTIFY_GENERIC, "del", k);
             c->srv->dirty++;
         }
         reply_ll(c, 0);
@@ -580,6 +583,11 @@ static void store_results(client *c, const geo_search *s, size_t n,
     }
     /* The source may be the destination: nothing points into it now. */
     db_set(c, c->db, k->p, k->n, dst, 0);
+    /* GEORADIUS* ... STORE say georadiusstore, as Redis. */
+    notify_key(c, NOTIFY_ZSET,
+               strcmp(c->cmd->name, "geosearchstore") == 0 ? "geosearchstore"
+                                                            : "georadiusstore",
+               k);
     c->srv->dirty += (long long)n;
     reply_ll(c, (long long)n);
 }

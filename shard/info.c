@@ -11,16 +11,22 @@
 #include <strings.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "blocking.h"
+#include "child.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
 #include "mem.h"
 #include "net.h"
+#include "pubsub.h"
 #include "reply.h"
+#include "script.h"
 #include "stats.h"
+#include "tracking.h"
 #include "util.h"
 
 void cmd_info(client *c);
@@ -175,7 +181,7 @@ static void section_clients(server *srv, const info_sink *s)
     /* Redis 7.0 counts clients held by CLIENT PAUSE as blocked. */
     put_ll(s, "blocked_clients",
            (long long)(blocking_clients(srv) + paused));
-    put(s, "tracking_clients", "0");
+    put_ll(s, "tracking_clients", tracking_client_count(srv));
     put_ll(s, "clients_in_timeout_table",
            (long long)blocking_clients_with_timeout(srv));
 }
@@ -254,20 +260,24 @@ static void section_memory(server *srv, const info_sink *s)
     put_ll(s, "allocator_resident", (long long)resident);
     put_ll(s, "total_system_memory", (long long)system_memory());
     put_human(s, "total_system_memory_human", system_memory());
-    /* No scripting engine yet: its memory is zero. */
-    put(s, "used_memory_lua", "0");
-    put(s, "used_memory_vm_eval", "0");
-    put(s, "used_memory_lua_human", "0B");
-    put(s, "used_memory_scripts_eval", "0");
-    put(s, "number_of_cached_scripts", "0");
-    put(s, "number_of_functions", "0");
-    put(s, "number_of_libraries", "0");
-    put(s, "used_memory_vm_functions", "0");
-    put(s, "used_memory_vm_total", "0");
-    put(s, "used_memory_vm_total_human", "0B");
-    put(s, "used_memory_functions", "0");
-    put(s, "used_memory_scripts", "0");
-    put(s, "used_memory_scripts_human", "0B");
+    /* Lua (script.c, function.c). */
+    long long vm_eval = script_eval_memory(srv);
+    long long vm_func = script_func_memory(srv);
+    long long scripts = script_cache_memory(srv) + script_func_overhead(srv);
+    put_ll(s, "used_memory_lua", vm_eval);
+    put_ll(s, "used_memory_vm_eval", vm_eval);
+    put_human(s, "used_memory_lua_human", (unsigned long long)vm_eval);
+    put_ll(s, "used_memory_scripts_eval", script_cache_memory(srv));
+    put_ll(s, "number_of_cached_scripts", script_cache_count(srv));
+    put_ll(s, "number_of_functions", script_func_count(srv));
+    put_ll(s, "number_of_libraries", script_lib_count(srv));
+    put_ll(s, "used_memory_vm_functions", vm_func);
+    put_ll(s, "used_memory_vm_total", vm_eval + vm_func);
+    put_human(s, "used_memory_vm_total_human",
+              (unsigned long long)(vm_eval + vm_func));
+    put_ll(s, "used_memory_functions", script_func_overhead(srv));
+    put_ll(s, "used_memory_scripts", scripts);
+    put_human(s, "used_memory_scripts_human", (unsigned long long)scripts);
     put_ll(s, "maxmemory", srv->cfg.maxmemory);
     put_human(s, "maxmemory_human", (unsigned long long)srv->cfg.maxmemory);
     put(s, "maxmemory_policy", policy);
@@ -297,36 +307,44 @@ static void section_memory(server *srv, const info_sink *s)
 
 static void section_persistence(server *srv, const info_sink *s)
 {
-    put(s, "loading", "0");
+    /* RDB and the forked child (rdb.c, child.c). */
+    long long now_ms = util_ustime() / 1000;
+    int rdb_child = child_type_active(srv) == CHILD_RDB;
+    double fork_perc = 0;
+    if (child_type_active(srv) != CHILD_NONE &&
+        srv->stat_current_save_keys_total > 0) {
+        fork_perc = (double)srv->stat_current_save_keys_processed * 100 /
+                    (double)srv->stat_current_save_keys_total;
+    }
+    char pbuf[32];
+    snprintf(pbuf, sizeof(pbuf), "%.2f", fork_perc);
+    put_ll(s, "loading", srv->loading);
     put(s, "async_loading", "0");
-    put(s, "current_cow_peak", "0");
-    put(s, "current_cow_size", "0");
-    put(s, "current_cow_size_age", "0");
-    put(s, "current_fork_perc", "0.00");
-    put(s, "current_save_keys_processed", "0");
-    put(s, "current_save_keys_total", "0");
+    put_ll(s, "current_cow_peak", srv->stat_current_cow_peak);
+    put_ll(s, "current_cow_size", srv->stat_current_cow_bytes);
+    put_ll(s, "current_cow_size_age",
+           srv->stat_current_cow_updated
+               ? (now_ms - srv->stat_current_cow_updated) / 1000
+               : 0);
+    put(s, "current_fork_perc", pbuf);
+    put_ll(s, "current_save_keys_processed",
+           srv->stat_current_save_keys_processed);
+    put_ll(s, "current_save_keys_total", srv->stat_current_save_keys_total);
     put_ll(s, "rdb_changes_since_last_save", srv->dirty);
-    put(s, "rdb_bgsave_in_progress", "0");
+    put_ll(s, "rdb_bgsave_in_progress", rdb_child);
     put_ll(s, "rdb_last_save_time", srv->lastsave);
-    put(s, "rdb_last_bgsave_status", "ok");
-    put(s, "rdb_last_bgsave_time_sec", "-1");
-    put(s, "rdb_current_bgsave_time_sec", "-1");
-    put(s, "rdb_saves", "0");
-    put(s, "rdb_last_cow_size", "0");
-    put(s, "rdb_last_load_keys_expired", "0");
-    put(s, "rdb_last_load_keys_loaded", "0");
-    put_ll(s, "aof_enabled", srv->cfg.appendonly != 0);
-    put(s, "aof_rewrite_in_progress", "0");
-    put(s, "aof_rewrite_scheduled", "0");
-    put(s, "aof_last_rewrite_time_sec", "-1");
-    put(s, "aof_current_rewrite_time_sec", "-1");
-    put(s, "aof_last_bgrewrite_status", "ok");
-    put(s, "aof_rewrites", "0");
-    put(s, "aof_rewrites_consecutive_failures", "0");
-    put(s, "aof_last_write_status", "ok");
-    put(s, "aof_last_cow_size", "0");
-    put(s, "module_fork_in_progress", "0");
-    put(s, "module_fork_last_cow_size", "0");
+    put(s, "rdb_last_bgsave_status", srv->rdb_bgsave_ok ? "ok" : "err");
+    put_ll(s, "rdb_last_bgsave_time_sec", srv->rdb_save_time_last);
+    put_ll(s, "rdb_current_bgsave_time_sec",
+           rdb_child ? (long long)time(NULL) - srv->rdb_save_time_start
+                     : -1);
+    put_ll(s, "rdb_saves", srv->stat_rdb_saves);
+    put_ll(s, "rdb_last_cow_size", srv->stat_rdb_cow_bytes);
+    put_ll(s, "rdb_last_load_keys_expired", srv->rdb_last_load_keys_expired);
+    put_ll(s, "rdb_last_load_keys_loaded", srv->rdb_last_load_keys_loaded);
+    /* aof_enabled ... module_fork_last_cow_size, and the aof_* sizes
+     * when the AOF is on (aof.c). */
+    aof_info(srv, s->field, s->priv);
 }
 
 /* ---- Stats ---- */
@@ -372,11 +390,11 @@ static void section_stats(server *srv, const info_sink *s)
     put(s, "current_eviction_exceeded_time", "0");
     put_ll(s, "keyspace_hits", srv->stat_keyspace_hits);
     put_ll(s, "keyspace_misses", srv->stat_keyspace_misses);
-    put(s, "pubsub_channels", "0");
-    put(s, "pubsub_patterns", "0");
-    put(s, "pubsubshard_channels", "0");
-    put(s, "latest_fork_usec", "0");
-    put(s, "total_forks", "0");
+    put_ll(s, "pubsub_channels", pubsub_channel_count(srv));
+    put_ll(s, "pubsub_patterns", pubsub_pattern_count(srv));
+    put_ll(s, "pubsubshard_channels", pubsub_shard_channel_count(srv));
+    put_ll(s, "latest_fork_usec", srv->stat_fork_usec);
+    put_ll(s, "total_forks", srv->stat_total_forks);
     put(s, "migrate_cached_sockets", "0");
     put(s, "slave_expires_tracked_keys", "0");
     put(s, "active_defrag_hits", "0");
@@ -385,9 +403,9 @@ static void section_stats(server *srv, const info_sink *s)
     put(s, "active_defrag_key_misses", "0");
     put(s, "total_active_defrag_time", "0");
     put(s, "current_active_defrag_time", "0");
-    put(s, "tracking_total_keys", "0");
-    put(s, "tracking_total_items", "0");
-    put(s, "tracking_total_prefixes", "0");
+    put_ll(s, "tracking_total_keys", tracking_total_keys(srv));
+    put_ll(s, "tracking_total_items", tracking_total_items(srv));
+    put_ll(s, "tracking_total_prefixes", tracking_total_prefixes(srv));
     put_ll(s, "unexpected_error_replies", srv->stat_unexpected_error_replies);
     put_ll(s, "total_error_replies", srv->stat_total_error_replies);
     put(s, "dump_payload_sanitizations", "0");

@@ -13,8 +13,11 @@
 #include "config.h"
 #include "db.h"
 #include "mem.h"
+#include "notify.h"
+#include "propagate.h"
 #include "reply.h"
 #include "scan.h"
+#include "tracking.h"
 #include "types.h"
 #include "util.h"
 
@@ -99,6 +102,7 @@ static void del_generic(client *c)
         db_expire_if_needed(srv, c->db, k->p, k->n);
         if (db_delete(c->db, k->p, k->n)) {
             db_signal_modified(c, c->db, k->p, k->n);
+            notify_key(c, NOTIFY_GENERIC, "del", k);
             srv->dirty++;
             deleted++;
         }
@@ -187,6 +191,8 @@ static void rename_generic(client *c, int nx)
     }
     db_signal_modified(c, d, src->p, src->n);
     db_signal_modified(c, d, dst->p, dst->n);
+    notify_key(c, NOTIFY_GENERIC, "rename_from", src);
+    notify_key(c, NOTIFY_GENERIC, "rename_to", dst);
     c->srv->dirty++;
     if (nx) {
         reply_ll(c, 1);
@@ -244,6 +250,10 @@ void cmd_move(client *c)
     }
     db_signal_modified(c, src, key->p, key->n);
     db_signal_modified(c, dst, key->p, key->n);
+    notify_keyspace_event(srv, NOTIFY_GENERIC, "move_from", key->p, key->n,
+                          src->id);
+    notify_keyspace_event(srv, NOTIFY_GENERIC, "move_to", key->p, key->n,
+                          dst->id);
     srv->dirty++;
     reply_ll(c, 1);
 }
@@ -308,6 +318,8 @@ void cmd_copy(client *c)
         db_set_expire(dst, newkey->p, newkey->n, when);
     }
     db_signal_modified(c, dst, newkey->p, newkey->n);
+    notify_keyspace_event(srv, NOTIFY_GENERIC, "copy_to", newkey->p,
+                          newkey->n, dst->id);
     srv->dirty++;
     reply_ll(c, 1);
 }
@@ -467,7 +479,9 @@ void cmd_flushdb(client *c)
     if (flush_args_ok(c) != 0) {
         return;
     }
+    tracking_invalidate_all(c->srv); /* any db: every client, as Redis */
     c->srv->dirty += (long long)db_empty(c->db);
+    propagate_force(c); /* even when empty, as Redis */
     reply_ok(c);
 }
 
@@ -478,9 +492,11 @@ void cmd_flushall(client *c)
     if (flush_args_ok(c) != 0) {
         return;
     }
+    tracking_invalidate_all(srv);
     for (int i = 0; i < srv->dbnum; i++) {
         srv->dirty += (long long)db_empty(&srv->dbs[i]);
     }
+    propagate_force(c); /* even when empty, as Redis */
     reply_ok(c);
 }
 
@@ -539,7 +555,7 @@ void cmd_swapdb(client *c)
  * null reply. */
 static obj *object_lookup(client *c)
 {
-    obj *o = db_lookup_read_notouch(c, &c->argv[2]);
+    obj *o = db_lookup_read_nonotify(c, &c->argv[2]);
 
     if (o == NULL) {
         reply_null(c);

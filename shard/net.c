@@ -15,11 +15,17 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "blocking.h"
+#include "cluster.h"
 #include "cmd.h"
 #include "db.h"
 #include "log.h"
 #include "mem.h"
+#include "multi.h"
+#include "peer.h"
+#include "pubsub.h"
+#include "tracking.h"
 #include "reply.h"
 #include "util.h"
 
@@ -125,6 +131,7 @@ client *net_client_create(server *srv, int fd, int flags)
         }
         srv->clients = c;
         srv->client_count++;
+        tracking_client_created(c); /* findable by id (REDIRECT) */
     }
     return c;
 }
@@ -189,6 +196,12 @@ static void free_client(client *c)
     if (c->flags & CF_MONITOR) {
         net_remove_monitor(c);
     }
+    if (c->flags & CF_SUSPENDED) {
+        peer_client_gone(c);
+    }
+    pubsub_client_unsubscribe_all(c);
+    multi_client_reset(c);
+    tracking_client_freed(c);
     reply_free_all(c);
     resp_parser_deinit(&c->parser);
     str_free(c->querybuf);
@@ -225,8 +238,11 @@ void net_client_close_async(client *c)
 
 static long long obuf_class_limit(const client *c, int which)
 {
-    /* Replica and pub/sub classes join when those features land. */
-    return c->srv->cfg.obuf_limits[0][which];
+    /* Replica class joins when that feature lands. A client with any
+     * subscription is of the pubsub class, as Redis decides. */
+    int cls = pubsub_client_obuf_class(c) ? 2 : 0;
+
+    return c->srv->cfg.obuf_limits[cls][which];
 }
 
 void net_reply_queued(client *c)
@@ -249,8 +265,9 @@ void net_reply_queued(client *c)
     if (soft > 0 && (long long)c->out_bytes >= soft) {
         if (c->obuf_soft_since == 0) {
             c->obuf_soft_since = srv->mstime;
-        } else if (srv->mstime - c->obuf_soft_since >
-                   obuf_class_limit(c, 2) * 1000) {
+        } else if (srv->mstime / 1000 - c->obuf_soft_since / 1000 >
+                   obuf_class_limit(c, 2)) {
+            /* Whole seconds, as Redis counts them (its unixtime clock). */
             goto over;
         }
     } else {
@@ -273,6 +290,10 @@ static int write_client(client *c)
 {
     server *srv = c->srv;
     struct iovec iov[64];
+
+    /* appendfsync always: no reply leaves before its write is on disk
+     * (before_sleep normally did it already; this is a no-op then). */
+    aof_flush_before_reply(srv);
 
     while (c->out_head != NULL) {
         int n = 0;
@@ -350,10 +371,18 @@ void net_flush_pending(server *srv)
         !srv->shutdown_asap) {
         net_unpause(srv);
     }
+    client *held = NULL;
     while (srv->pending_writes != NULL) {
         client *c = srv->pending_writes;
         srv->pending_writes = c->pw_next;
         c->pw_next = NULL;
+        /* A busy script polls the loop from inside its command (script.c):
+         * its caller is neither written nor freed until that returns. */
+        if (c->flags & CF_EXECUTING) {
+            c->pw_next = held;
+            held = c;
+            continue;
+        }
         c->flags &= ~CF_PENDING_WRITE;
         if (c->flags & CF_CLOSE_ASAP) {
             free_client(c);
@@ -361,6 +390,7 @@ void net_flush_pending(server *srv)
         }
         write_client(c);
     }
+    srv->pending_writes = held;
 }
 
 static void on_write(struct ev_loop *loop, ev_io *w, int revents)
@@ -410,7 +440,7 @@ static void process_input(client *c)
     c->flags |= CF_PROTECTED;
     while (c->qb_pos < str_len(c->querybuf)) {
         if (c->flags & (CF_CLOSE_AFTER_REPLY | CF_CLOSE_ASAP | CF_PAUSED |
-                        CF_BLOCKED)) {
+                        CF_BLOCKED | CF_SUSPENDED)) {
             break;
         }
         /* Per request: an AUTH or CONFIG SET earlier in the same batch
@@ -452,6 +482,9 @@ static void process_input(client *c)
             c->reply_mode = REPLY_ON;
         } else if (c->reply_mode == REPLY_SKIP_NEXT) {
             c->reply_mode = REPLY_SKIP;
+        }
+        if (c->flags & CF_SUSPENDED) {
+            break; /* its reply comes from the other shards (peer.c) */
         }
     }
     c->flags &= ~CF_PROTECTED;
@@ -730,6 +763,11 @@ static int listen_unix(server *srv)
 int net_setup(server *srv)
 {
     srv->unix_fd = -1;
+    for (int i = 0; i < srv->boot_fd_count; i++) {
+        if (net_adopt_listener(srv, srv->boot_fds[i]) != 0) {
+            return -1;
+        }
+    }
     if (srv->listen_count == 0 && srv->cfg.port != 0) {
         int argc;
         str *addrs = util_split_args(srv->cfg.bind, str_len(srv->cfg.bind),
@@ -788,8 +826,9 @@ int net_should_pause(client *c, const command *cmd)
         c->fd < 0) {
         return 0;
     }
-    if (!srv->pause_all &&
-        !(cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE))) {
+    /* EXEC is held as a write when it would run one. */
+    if (!srv->pause_all && !(multi_effective_flags(c, cmd) &
+                             (CMD_WRITE | CMD_MAY_REPLICATE))) {
         return 0;
     }
     c->flags |= CF_PAUSED;
@@ -966,9 +1005,27 @@ static str client_flags(str out, const client *c)
     if (c->flags & CF_MONITOR) {
         out = str_cat(out, "O", 1);
     }
+    if (pubsub_client_subscribed(c)) {
+        out = str_cat(out, "P", 1);
+    }
+    if (multi_active(c)) {
+        out = str_cat(out, "x", 1);
+    }
     /* Redis 7.0 shows clients held by CLIENT PAUSE as blocked too. */
     if (c->flags & (CF_BLOCKED | CF_PAUSED)) {
         out = str_cat(out, "b", 1);
+    }
+    if (c->trk_flags & TRK_ON) {
+        out = str_cat(out, "t", 1);
+    }
+    if (c->trk_flags & TRK_BROKEN_REDIR) {
+        out = str_cat(out, "R", 1);
+    }
+    if (c->trk_flags & TRK_BCAST) {
+        out = str_cat(out, "B", 1);
+    }
+    if (multi_dirty(c)) {
+        out = str_cat(out, "d", 1);
     }
     if (c->flags & CF_CLOSE_AFTER_REPLY) {
         out = str_cat(out, "c", 1);
@@ -978,6 +1035,9 @@ static str client_flags(str out, const client *c)
     }
     if (c->flags & CF_UNIX) {
         out = str_cat(out, "U", 1);
+    }
+    if (cluster_client_readonly(c)) {
+        out = str_cat(out, "r", 1);
     }
     if (c->flags & CF_NO_EVICT) {
         out = str_cat(out, "e", 1);
@@ -1003,7 +1063,8 @@ str net_client_info(str out, const client *c)
     for (const reply_block *b = c->out_head; b != NULL; b = b->next) {
         oll++;
     }
-    if (c->flags & CF_EXECUTING && c->cmd != NULL) {
+    /* Inside EXEC (still in MULTI) Redis names the EXEC: lastcmd. */
+    if (c->flags & CF_EXECUTING && c->cmd != NULL && !multi_active(c)) {
         cmdname = c->cmd->fullname;
     }
     out = str_catfmt(out, "id=%llu addr=%s laddr=%s fd=%d name=%s age=%lld "
@@ -1013,13 +1074,18 @@ str net_client_info(str out, const client *c)
     out = client_flags(out, c);
     out = str_catfmt(
         out,
-        " db=%d sub=0 psub=0 ssub=0 multi=-1 qbuf=%zu qbuf-free=%zu "
-        "argv-mem=%zu multi-mem=0 rbs=%zu rbp=%zu obl=0 oll=%ld omem=%zu "
-        "tot-mem=%zu events=r%s cmd=%s user=default redir=-1 resp=%d",
-        c->db->id, qbuf, str_avail(c->querybuf), c->argv_bytes, rbs, rbp,
+        " db=%d sub=%ld psub=%ld ssub=%ld multi=%d qbuf=%zu qbuf-free=%zu "
+        "argv-mem=%zu multi-mem=%zu rbs=%zu rbp=%zu obl=0 oll=%ld omem=%zu "
+        "tot-mem=%zu events=r%s cmd=%s user=default redir=%lld resp=%d",
+        c->db->id, pubsub_client_channels(c), pubsub_client_patterns(c),
+        pubsub_client_shard_channels(c),
+        multi_active(c) ? multi_queued_count(c) : -1, qbuf,
+        str_avail(c->querybuf), c->argv_bytes, multi_client_mem(c), rbs, rbp,
         oll, obuf,
-        sizeof(client) + str_alloc_size(c->querybuf) + obuf + c->argv_bytes,
-        c->out_head != NULL ? "w" : "", cmdname, c->resp);
+        sizeof(client) + str_alloc_size(c->querybuf) + obuf + c->argv_bytes +
+            multi_client_mem(c),
+        c->out_head != NULL ? "w" : "", cmdname, tracking_redirect_field(c),
+        c->resp);
     if (c->lib_name != NULL || c->lib_ver != NULL) {
         out = str_catfmt(out, " lib-name=%s lib-ver=%s",
                          c->lib_name != NULL ? c->lib_name : "",

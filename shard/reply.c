@@ -16,7 +16,7 @@ static int muted(const client *c)
 {
     return c->reply_mode != REPLY_ON ||
            (c->flags & (CF_CLOSE_AFTER_REPLY | CF_CLOSE_ASAP)) != 0 ||
-           c->fd < 0;
+           (c->fd < 0 && !(c->flags & CF_SCRIPT_CAPTURE));
 }
 
 static reply_block *new_block(size_t need)

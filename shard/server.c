@@ -10,14 +10,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "aof.h"
 #include "blocking.h"
 #include "cmd.h"
 #include "config.h"
+#include "control.h"
 #include "db.h"
 #include "info.h"
 #include "log.h"
 #include "mem.h"
 #include "net.h"
+#include "propagate.h"
+#include "child.h"
+#include "cluster.h"
+#include "rdb.h"
+#include "pubsub.h"
+#include "script.h"
+#include "tracking.h"
 #include "slowlog.h"
 #include "stats.h"
 #include "util.h"
@@ -38,22 +47,21 @@ void server_set_time(server *srv, long long us)
 
 void server_propagate(server *srv, int dbid, const arg *argv, int argc)
 {
-    /* The AOF and replication issues attach their writers here. */
-    (void)dbid;
-    (void)argv;
-    (void)argc;
-    srv->dirty++;
+    /* One more operation for the AOF and replicas (propagate.c); the
+     * caller bumps srv->dirty itself if the dataset changed. */
+    propagate_also(srv, dbid, argc, argv);
 }
 
 int server_fork_acquire(server *srv)
 {
-    (void)srv; /* the supervisor's scheduler attaches here */
-    return 1;
+    return srv->control != NULL ? control_fork_acquire(srv) : 1;
 }
 
 void server_fork_release(server *srv)
 {
-    (void)srv;
+    if (srv->control != NULL) {
+        control_fork_release(srv);
+    }
 }
 
 static void before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
@@ -63,6 +71,10 @@ static void before_sleep(struct ev_loop *loop, ev_prepare *w, int revents)
     (void)loop;
     (void)revents;
     blocking_before_sleep(srv);
+    tracking_before_sleep(srv); /* BCAST invalidations, one per prefix */
+    /* AOF before replies: with appendfsync always, a reply leaves only
+     * once its write is on disk (one fsync for the whole iteration). */
+    aof_flush(srv, 0);
     net_flush_pending(srv);
 }
 
@@ -79,6 +91,8 @@ static void cron(struct ev_loop *loop, ev_timer *w, int revents)
     }
     info_cron(srv);
     db_active_expire_cycle(srv);
+    aof_cron(srv);
+    rdb_cron(srv); /* save points, BGSAVE SCHEDULE, child reports */
     if (srv->cfg.activerehashing) {
         db_rehash_step(srv);
     }
@@ -96,8 +110,26 @@ static void on_signal(struct ev_loop *loop, ev_signal *w, int revents)
     (void)revents;
     log_warn("Received %s scheduling shutdown...",
              w->signum == SIGINT ? "SIGINT" : "SIGTERM");
+    /* Save points configured: the final snapshot first, as Redis; if it
+     * fails, keep running rather than lose the data. */
+    if (rdb_shutdown_save(srv, 0, 0, 0) != 0) {
+        log_warn("%s received but errors trying to shut down the server, "
+                 "check the logs for more information",
+                 w->signum == SIGINT ? "SIGINT" : "SIGTERM");
+        return;
+    }
     srv->shutdown_asap = 1;
     ev_break(loop, EVBREAK_ALL);
+}
+
+/* Start-up data: the AOF when appendonly is on and one exists, else the
+ * RDB. Returns 0, or -1 after logging why (the shard exits with 2). */
+static int load_data(server *srv)
+{
+    if (srv->cfg.appendonly && aof_exists(srv)) {
+        return aof_load_at_startup(srv);
+    }
+    return rdb_load_at_startup(srv);
 }
 
 int server_setup(server *srv)
@@ -123,13 +155,19 @@ int server_setup(server *srv)
     server_update_time(srv);
     srv->start_ms = srv->mstime;
     srv->lastsave = srv->mstime / 1000;
+    /* RDB state (rdb.c): no save has failed or run yet. */
+    srv->rdb_bgsave_ok = 1;
+    srv->rdb_save_time_last = -1;
+    srv->rdb_save_time_start = -1;
     srv->stat_starttime_reset = srv->mstime;
     srv->active_expire_enabled = 1;
     srv->error_stats = dict_create(NULL);
     latency_setup(srv);
     srv->loop = ev_default_loop(EVFLAG_AUTO);
     if (db_setup(srv) != 0 || blocking_setup(srv) != 0 ||
-        cmd_setup(srv) != 0) {
+        pubsub_setup(srv) != 0 || cmd_setup(srv) != 0 ||
+        cluster_setup(srv) != 0 || tracking_setup(srv) != 0 ||
+        script_setup(srv) != 0) {
         return -1;
     }
     if (net_setup(srv) != 0) {
@@ -149,13 +187,25 @@ int server_setup(server *srv)
     ev_signal_start(srv->loop, &srv->sigint);
     signal(SIGPIPE, SIG_IGN);
     info_setup(srv);
+    if (propagate_setup(srv) != 0 || aof_setup(srv) != 0 ||
+        load_data(srv) != 0 || aof_open_at_startup(srv) != 0) {
+        return -1;
+    }
     return 0;
 }
 
 void server_teardown(server *srv)
 {
+    child_kill(srv); /* a BGSAVE/rewrite child must not outlive us */
+    rdb_teardown(srv);
+    aof_teardown(srv);
+    control_teardown(srv);
+    script_teardown(srv); /* its fake client, before the rest */
     net_teardown(srv);
     blocking_teardown(srv);
+    propagate_teardown(srv);
+    pubsub_teardown(srv); /* after the clients that referenced it */
+    tracking_teardown(srv); /* likewise */
     slowlog_reset(srv);
     latency_teardown(srv);
     if (srv->error_stats != NULL) {
@@ -165,6 +215,7 @@ void server_teardown(server *srv)
         db_teardown(srv);
     }
     cmd_teardown(srv);
+    cluster_teardown(srv);
     if (srv->loop != NULL) {
         ev_loop_destroy(srv->loop);
         srv->loop = NULL;
@@ -221,6 +272,11 @@ static void daemonize(void)
 
 int shard_main(int argc, char **argv)
 {
+    return shard_run(argc, argv, NULL);
+}
+
+int shard_run(int argc, char **argv, shard_boot *boot)
+{
     server *srv = mem_calloc(sizeof(*srv));
     const char *file = NULL;
     int rc = 2;
@@ -235,7 +291,12 @@ int shard_main(int argc, char **argv)
         goto out;
     }
     log_setup('M', srv->cfg.loglevel, srv->cfg.logfile);
-    if (srv->cfg.daemonize) {
+    if (boot != NULL) {
+        /* The supervisor bound our listeners (or systemd passed them). */
+        for (int i = 0; i < boot->listen_count; i++) {
+            srv->boot_fds[srv->boot_fd_count++] = boot->listen_fds[i];
+        }
+    } else if (srv->cfg.daemonize) {
         daemonize();
     }
     log_notice("oO0OoO0OoO0Oo shoal shard is starting oO0OoO0OoO0Oo");
@@ -244,11 +305,15 @@ int shard_main(int argc, char **argv)
     if (server_setup(srv) != 0) {
         goto out;
     }
-    if (srv->cfg.pidfile != NULL && str_len(srv->cfg.pidfile) > 0) {
+    if (boot != NULL) {
+        control_setup(srv, boot);
+    } else if (srv->cfg.pidfile != NULL && str_len(srv->cfg.pidfile) > 0) {
         write_pidfile(srv);
     }
     log_notice("Ready to accept connections tcp port %d", srv->cfg.port);
     ev_run(srv->loop, 0);
+    /* SIGTERM, SHUTDOWN: what was acknowledged must be on disk. */
+    aof_flush_and_sync(srv);
     net_flush_pending(srv);
     log_warn("shoal is now ready to exit, bye bye...");
     rc = srv->exit_code;

@@ -22,6 +22,7 @@
 typedef struct server server;
 typedef struct client client;
 typedef struct command command;
+typedef struct propagate_state propagate_state;
 
 /* One argument of the running command. The bytes live in the client's query
  * buffer (or a copy the client owns) and are valid until the command
@@ -60,6 +61,13 @@ enum client_flag {
     CF_DENY_BLOCKING = 1 << 12,    /* MULTI/EXEC, scripts: never wait */
     CF_BLOCK_RERUN = 1 << 13,      /* blocking.c runs the held request again */
     CF_BLOCK_TIMEDOUT = 1 << 14,   /* ... because its timeout passed */
+    /* peers (peer.c): a link from another shard of this supervisor; a
+     * client whose reply waits for the other shards (no input runs) */
+    CF_PEER = 1 << 26,
+    CF_SUSPENDED = 1 << 27,
+    /* scripting (script.c): the script's fake client keeps its replies in
+     * its output chain for redis.call to read back */
+    CF_SCRIPT_CAPTURE = 1 << 28,
 };
 
 enum reply_mode { REPLY_ON, REPLY_OFF, REPLY_SKIP_NEXT, REPLY_SKIP };
@@ -111,6 +119,19 @@ struct client {
     client *paused_next;
     client *mon_prev, *mon_next;    /* srv->monitors */
     struct blocked_state *blk;      /* blocking.c; NULL until it first blocks */
+    /* pub/sub (pubsub.c): this client's subscriptions, NULL if none yet */
+    struct pubsub_client *pubsub;
+    /* transactions (multi.c): queued commands and watched keys, NULL
+     * until MULTI or WATCH */
+    struct multi_state *multi;
+    /* client-side caching (tracking.c): TRK_* flags, the client id
+     * invalidations go to (0: this one) and the BCAST prefixes, sorted */
+    int trk_flags;
+    uint64_t trk_redirect;
+    int trk_nprefixes;
+    str *trk_prefixes;
+    /* cluster mode (cluster.c): READONLY, ASKING (CLUSTER_CF_*) */
+    int cluster_flags;
 };
 
 /* ---- statistics ---- */
@@ -185,6 +206,8 @@ typedef struct server_config {
     long long proto_max_bulk_len;
     long long client_query_buffer_limit;
     long long obuf_limits[3][3]; /* normal, replica, pubsub: hard soft secs */
+    /* keyspace notifications (notify.c): enum notify_class flags */
+    int notify_keyspace_events;
     int hz;
     int loglevel;
     str logfile;
@@ -221,10 +244,38 @@ typedef struct server_config {
     long long stream_node_max_entries;
     long long hll_sparse_max_bytes;
     int cluster_enabled;
+    /* cluster mode (cluster.c) */
+    str cluster_config_file;
+    str cluster_node_id;
+    str cluster_announce_ip;
     long long busy_reply_threshold;
+    /* client-side caching (tracking.c): most keys remembered, 0 = any */
+    long long tracking_table_max_keys;
     int shutdown_timeout;
     int set_proc_title;
     str supervised;
+    /* The supervisor's own directives (accepted by shards too, as one
+     * config file serves both). */
+    str shards;               /* "auto" or a count */
+    int max_concurrent_forks;
+    /* RDB persistence (rdb.c, cmd_persist.c) */
+    int rdbcompression;
+    int rdbchecksum;
+    int stop_writes_on_bgsave_error;
+    int rdb_del_sync_files;
+    int rdb_key_save_delay;   /* us per key written (tests: slow children) */
+    /* AOF (aof.c) */
+    int appendfsync;              /* enum aof_fsync */
+    str appenddirname;
+    str appendfilename;
+    int aof_use_rdb_preamble;
+    int aof_load_truncated;
+    int aof_timestamp_enabled;
+    int no_appendfsync_on_rewrite;
+    int auto_aof_rewrite_percentage;
+    long long auto_aof_rewrite_min_size;
+    int aof_disable_auto_gc;
+    int aof_rewrite_incremental_fsync;
 } server_config;
 
 struct server {
@@ -254,6 +305,10 @@ struct server {
     client *monitors;
     client *current;            /* client whose command is running */
     struct blocking_state *blocking; /* blocked clients, ready keys */
+    /* pub/sub (pubsub.c): channel/pattern/shard channel -> subscribers */
+    struct pubsub_state *pubsub;
+    /* client-side caching (tracking.c): invalidation tables */
+    struct tracking_state *tracking;
     long long pause_end_ms;     /* CLIENT PAUSE deadline, 0 = none */
     int pause_all;              /* ALL vs WRITE */
     /* commands */
@@ -297,9 +352,69 @@ struct server {
     long long slowlog_next_id;
     dict *latency_events;       /* event name -> latency_event * */
     info_state info;
+    /* Under the supervisor (control.c): the control channel and the
+     * listeners the supervisor bound (or got from systemd) for us. */
+    struct control_state *control; /* NULL when running alone */
+    struct peer_state *peers;      /* peer.c: links to the other shards */
+    int boot_fds[16];
+    int boot_fd_count;
     /* shutdown */
     int shutdown_asap;
     int exit_code;
+    /* propagation and AOF (propagate.c, aof.c) */
+    struct propagate_state *prop;
+    struct aof_state *aof;
+    /* persistence: the one forked child (child.c) */
+    pid_t child_pid;             /* 0: none */
+    pid_t child_last_pid;        /* the child just reaped (for done) */
+    int child_type;              /* enum child_type */
+    int child_is_child;          /* 1 inside the forked child */
+    ev_child child_watch;
+    int child_info_pipe[2];      /* child -> parent progress reports */
+    void *child_done;            /* child_done_fn * */
+    void *child_priv;
+    long long child_start_ms;
+    long long child_last_report_ms; /* in the child */
+    long long stat_fork_usec;    /* latest_fork_usec */
+    long long stat_total_forks;
+    long long stat_current_cow_peak;
+    long long stat_current_cow_bytes;
+    long long stat_current_cow_updated; /* ms */
+    long long stat_current_save_keys_processed;
+    long long stat_current_save_keys_total;
+    long long stat_rdb_cow_bytes;
+    long long stat_aof_cow_bytes;
+    /* RDB state (rdb.c, cmd_persist.c) */
+    int rdb_bgsave_scheduled;    /* BGSAVE waiting for the fork gate */
+    int rdb_bgsave_ok;           /* last BGSAVE succeeded (MISCONF if not) */
+    long long rdb_last_bgsave_try; /* s */
+    long long rdb_save_time_last;  /* s, -1 never */
+    long long rdb_save_time_start; /* s, -1 none running */
+    long long rdb_dirty_before_bgsave;
+    long long stat_rdb_saves;
+    long long rdb_last_load_keys_expired;
+    long long rdb_last_load_keys_loaded;
+    int loading;
+    str rdb_save_parsed_from;    /* cfg.save the table below came from */
+    int rdb_save_npoints;
+    struct rdb_save_point {
+        long long seconds;
+        long long changes;
+    } *rdb_save_points;
+    /* Lua scripting and functions (script.c, function.c; see script.h) */
+    struct script_state *script;
+    int script_running;          /* a script or function is executing */
+    int script_busy;             /* ... and ran past busy-reply-threshold */
+    int script_repl;             /* its redis.set_repl flags (SCRIPT_REPL_*) */
+    int script_wrote;            /* it has called a write command */
+    /* transactions (multi.c): dbid + key -> its watchers; NULL while
+     * nobody watches anything */
+    dict *watched_keys;
+    /* cmd_call: error replies already counted as failed_calls of a nested
+     * call (EXEC's commands), so the outer call does not count them */
+    long long stat_errors_accounted;
+    /* cluster mode (cluster.c): the slot map served; NULL when off */
+    struct cluster_state *cluster;
 };
 
 /* ---- the shard's entry points ---- */
@@ -309,8 +424,9 @@ void server_teardown(server *srv);
 void server_update_time(server *srv);
 /* Set the cached clocks (mstime, ustime, LRU clock) from us. */
 void server_set_time(server *srv, long long us);
-/* Called when a write changes the dataset: bumps dirty and (later) feeds
- * the AOF and replicas through one propagation path. */
+/* One more operation for the AOF and replicas (propagate_also, see
+ * propagate.h); the caller bumps srv->dirty itself if the dataset
+ * changed. A command's own argv is propagated without any call. */
 void server_propagate(server *srv, int dbid, const arg *argv, int argc);
 
 /* Fork gate: all shards of a host share its memory, so at most

@@ -15,6 +15,8 @@
 #include "dict.h"
 #include "listpack.h"
 #include "mem.h"
+#include "notify.h"
+#include "propagate.h"
 #include "reply.h"
 #include "scan.h"
 #include "server.h"
@@ -414,6 +416,35 @@ obj *hash_dup_value(const obj *o)
     return n;
 }
 
+/* ---- hashtable hashes for rdb.c (types.h) ---- */
+
+obj *hash_create_ht(size_t hint)
+{
+    obj *o = obj_create(OBJ_HASH, dict_create(&hash_dict_type));
+
+    o->enc = ENC_HT;
+    if (hint > 0) {
+        dict_expand(o->ptr, hint);
+    }
+    return o;
+}
+
+int hash_ht_add(obj *o, const char *f, size_t fn, const char *v, size_t vn)
+{
+    dict_entry *de = dict_add(o->ptr, f, fn);
+
+    if (de == NULL) {
+        return -1;
+    }
+    de->v.ptr = hval_create(v, vn);
+    return 0;
+}
+
+const char *hash_ht_value(const dict_entry *de, char *buf, size_t *len)
+{
+    return hval_view(de->v.ptr, buf, len);
+}
+
 /* ---- command helpers ---- */
 
 /* Replies WRONGTYPE and returns -1 if o exists and is not a hash. */
@@ -485,6 +516,7 @@ static void hset_generic(client *c, int hmset)
         reply_ll(c, created);
     }
     signal_key(c, key);
+    notify_key(c, NOTIFY_HASH, "hset", key);
     c->srv->dirty += (c->argc - 2) / 2;
 }
 
@@ -514,6 +546,7 @@ void cmd_hsetnx(client *c)
     hash_set(c->srv, o, f->p, f->n, v->p, v->n);
     reply_ll(c, 1);
     signal_key(c, key);
+    notify_key(c, NOTIFY_HASH, "hset", key);
     c->srv->dirty++;
 }
 
@@ -602,17 +635,23 @@ void cmd_hdel(client *c)
         reply_ll(c, 0);
         return;
     }
+    int key_removed = 0;
     for (int i = 2; i < c->argc; i++) {
         if (hash_delete(o, c->argv[i].p, c->argv[i].n)) {
             deleted++;
             if (hash_len(o) == 0) {
                 db_delete(c->db, key->p, key->n);
+                key_removed = 1;
                 break;
             }
         }
     }
     if (deleted > 0) {
         signal_key(c, key);
+        notify_key(c, NOTIFY_HASH, "hdel", key);
+        if (key_removed) {
+            notify_key(c, NOTIFY_GENERIC, "del", key);
+        }
         c->srv->dirty += deleted;
     }
     reply_ll(c, deleted);
@@ -705,6 +744,7 @@ void cmd_hincrby(client *c)
     hash_set(c->srv, o, f->p, f->n, buf, (size_t)n);
     reply_ll(c, value);
     signal_key(c, key);
+    notify_key(c, NOTIFY_HASH, "hincrby", key);
     c->srv->dirty++;
 }
 
@@ -742,7 +782,11 @@ void cmd_hincrbyfloat(client *c)
     /* A bulk string in RESP3 too, as Redis replies. */
     reply_bulk(c, buf, (size_t)n);
     signal_key(c, key);
+    notify_key(c, NOTIFY_HASH, "hincrbyfloat", key);
     c->srv->dirty++;
+    /* Effects: the exact result (HSET), not a float sum redone. */
+    propagate_replace_argv(c, 4, PARG("HSET"), *key, *f,
+                           (arg){buf, (size_t)n});
 }
 
 /* ---- HRANDFIELD ---- */

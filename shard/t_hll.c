@@ -6,6 +6,7 @@
 #include "cmd.h"
 #include "db.h"
 #include "hll.h"
+#include "notify.h"
 #include "reply.h"
 #include "server.h"
 
@@ -56,6 +57,7 @@ void cmd_pfadd(client *c)
     if (updated) {
         hll_invalidate(o->ptr);
         db_signal_modified(c, c->db, key->p, key->n);
+        notify_key(c, NOTIFY_STRING, "pfadd", key);
         c->srv->dirty += updated;
     }
     reply_ll(c, updated ? 1 : 0);
@@ -155,6 +157,8 @@ void cmd_pfmerge(client *c)
         return;
     }
     db_signal_modified(c, c->db, dest->p, dest->n);
+    /* PFMERGE announces itself as pfadd, as Redis 7.0 does. */
+    notify_key(c, NOTIFY_STRING, "pfadd", dest);
     c->srv->dirty++;
     reply_ok(c);
 }

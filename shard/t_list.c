@@ -9,6 +9,8 @@
 #include "cmd.h"
 #include "db.h"
 #include "mem.h"
+#include "notify.h"
+#include "propagate.h"
 #include "quicklist.h"
 #include "reply.h"
 #include "types.h"
@@ -116,14 +118,26 @@ static int lookup_list(client *c, const arg *key, int write, obj **out)
  * (o is freed then), signal the change, count it. */
 static void list_removed(client *c, const arg *key, obj *o, long long n)
 {
+    /* The caller sent its own event (lpop, lrem...): "del" comes after. */
     if (ql_count(o->ptr) == 0) {
         db_delete(c->db, key->p, key->n);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
     }
     db_signal_modified(c, c->db, key->p, key->n);
     c->srv->dirty += n;
 }
 
 /* ---- push ---- */
+
+static const char *pop_event(int where)
+{
+    return where == QL_HEAD ? "lpop" : "rpop";
+}
+
+static const char *push_event(int where)
+{
+    return where == QL_HEAD ? "lpush" : "rpush";
+}
 
 static void push_generic(client *c, int where, int only_existing)
 {
@@ -146,6 +160,7 @@ static void push_generic(client *c, int where, int only_existing)
     }
     reply_ll(c, (long long)ql_count(o->ptr));
     db_signal_modified(c, c->db, key->p, key->n);
+    notify_key(c, NOTIFY_LIST, push_event(where), key);
     c->srv->dirty += c->argc - 2;
 }
 
@@ -195,6 +210,7 @@ static void pop_range_with_key(client *c, const arg *key, obj *o, int where,
     reply_bulk(c, key->p, key->n);
     reply_array_len(c, n);
     pop_and_reply(c, o, where, n);
+    notify_key(c, NOTIFY_LIST, pop_event(where), key);
     list_removed(c, key, o, n);
 }
 
@@ -237,6 +253,7 @@ static void pop_generic(client *c, int where)
         reply_array_len(c, n);
     }
     pop_and_reply(c, o, where, n);
+    notify_key(c, NOTIFY_LIST, pop_event(where), key);
     list_removed(c, key, o, n);
 }
 
@@ -455,6 +472,7 @@ void cmd_lset(client *c)
     }
     reply_ok(c);
     db_signal_modified(c, c->db, key->p, key->n);
+    notify_key(c, NOTIFY_LIST, "lset", key);
     c->srv->dirty++;
 }
 
@@ -498,6 +516,7 @@ void cmd_linsert(client *c)
         return;
     }
     db_signal_modified(c, c->db, key->p, key->n);
+    notify_key(c, NOTIFY_LIST, "linsert", key);
     c->srv->dirty++;
     reply_ll(c, (long long)ql_count(o->ptr));
 }
@@ -534,10 +553,11 @@ void cmd_lrem(client *c)
         }
     }
     ql_iter_deinit(&it);
-    reply_ll(c, removed);
     if (removed > 0) {
+        notify_key(c, NOTIFY_LIST, "lrem", key);
         list_removed(c, key, o, removed);
     }
+    reply_ll(c, removed); /* after the events, as Redis */
 }
 
 void cmd_ltrim(client *c)
@@ -566,8 +586,9 @@ void cmd_ltrim(client *c)
     }
     ql_del_range(o->ptr, 0, (long)ltrim);
     ql_del_range(o->ptr, (long)-rtrim, (long)rtrim);
-    reply_ok(c);
+    notify_key(c, NOTIFY_LIST, "ltrim", key);
     list_removed(c, key, o, ltrim + rtrim);
+    reply_ok(c); /* after the events, as Redis */
 }
 
 /* ---- moving between lists ---- */
@@ -602,8 +623,10 @@ static void lmove_generic(client *c, const arg *src, const arg *dst, int from,
     }
     ql_push(dobj->ptr, p, len, to);
     db_signal_modified(c, c->db, dst->p, dst->n);
+    notify_key(c, NOTIFY_LIST, push_event(to), dst);
     reply_bulk(c, p, len);
     mem_free(heap);
+    notify_key(c, NOTIFY_LIST, pop_event(from), src);
     list_removed(c, src, so, 1);
 }
 
@@ -655,12 +678,20 @@ static int pop_first_nonempty(client *c, const arg *keys, int nkeys, int where,
         if (o == NULL) {
             continue;
         }
+        /* Effects: [LR]POP key [n] (BLPOP, LMPOP, ... served). */
+        char nbuf[24];
+        long long len = (long long)ql_count(o->ptr);
+        arg cnt = propagate_num(nbuf, count < len ? count : len);
+        propagate_replace_argv(c, count >= 0 ? 3 : 2,
+                               where == QL_HEAD ? PARG("LPOP") : PARG("RPOP"),
+                               keys[i], cnt);
         if (count >= 0) {
             pop_range_with_key(c, &keys[i], o, where, count);
         } else {
             reply_array_len(c, 2);
             reply_bulk(c, keys[i].p, keys[i].n);
             pop_and_reply(c, o, where, 1);
+            notify_key(c, NOTIFY_LIST, pop_event(where), &keys[i]);
             list_removed(c, &keys[i], o, 1);
         }
         return 1;
@@ -780,6 +811,14 @@ static void blmove_generic(client *c, int from, int to, long long deadline)
         return;
     }
     if (o != NULL) {
+        /* Effects: the non-blocking form. */
+        if (c->argc == 6) {
+            propagate_replace_argv(c, 5, PARG("LMOVE"), c->argv[1],
+                                   c->argv[2], c->argv[3], c->argv[4]);
+        } else {
+            propagate_replace_argv(c, 3, PARG("RPOPLPUSH"), c->argv[1],
+                                   c->argv[2]);
+        }
         lmove_generic(c, &c->argv[1], &c->argv[2], from, to);
         return;
     }

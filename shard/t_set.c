@@ -9,10 +9,13 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cmd.h"
 #include "db.h"
 #include "dict.h"
 #include "intset.h"
 #include "mem.h"
+#include "notify.h"
+#include "propagate.h"
 #include "reply.h"
 #include "scan.h"
 #include "server.h"
@@ -343,6 +346,7 @@ void cmd_sadd(client *c)
     }
     if (added > 0) {
         signal_key(c, key);
+        notify_key(c, NOTIFY_SET, "sadd", key);
         c->srv->dirty += added;
     }
     reply_ll(c, added);
@@ -368,12 +372,17 @@ void cmd_srem(client *c)
             removed++;
             if (set_size(o) == 0) {
                 db_delete(c->db, key->p, key->n);
+                o = NULL; /* freed: the key is gone */
                 break;
             }
         }
     }
     if (removed > 0) {
         signal_key(c, key);
+        notify_key(c, NOTIFY_SET, "srem", key);
+        if (o == NULL) {
+            notify_key(c, NOTIFY_GENERIC, "del", key);
+        }
         c->srv->dirty += removed;
     }
     reply_ll(c, removed);
@@ -403,8 +412,10 @@ void cmd_smove(client *c)
         reply_ll(c, 0);
         return;
     }
+    notify_key(c, NOTIFY_SET, "srem", src);
     if (set_size(so) == 0) {
         db_delete(c->db, src->p, src->n);
+        notify_key(c, NOTIFY_GENERIC, "del", src);
     }
     if (dobj == NULL) {
         dobj = set_create_for(&m);
@@ -416,6 +427,7 @@ void cmd_smove(client *c)
     if (set_add(c->srv, dobj, &m)) {
         c->srv->dirty++;
         signal_key(c, dst);
+        notify_key(c, NOTIFY_SET, "sadd", dst);
     }
     reply_ll(c, 1);
 }
@@ -466,6 +478,13 @@ void cmd_scard(client *c)
  * removing the popped ones one by one (Redis's SPOP_MOVE_STRATEGY_MUL). */
 #define SPOP_MOVE_RATIO 5
 
+/* One popped member, as Redis 7.0 propagates it: SREM key member. */
+static void spop_propagate(client *c, const arg *key, const member *m)
+{
+    propagate_also_argv(c->srv, c->db->id, 3, PARG("SREM"), *key,
+                        (arg){m->p, m->n});
+}
+
 static void spop_with_count(client *c)
 {
     const arg *key = &c->argv[1];
@@ -491,11 +510,19 @@ static void spop_with_count(client *c)
     }
     size_t size = set_size(o);
 
+    /* Redis announces the pop before replying, whatever the count. */
+    notify_key(c, NOTIFY_SET, "spop", key);
     if ((unsigned long long)count >= size) {
         /* Everything goes: reply the whole set, then drop the key. */
         reply_members(c, o);
         db_delete(c->db, key->p, key->n);
+        propagate_replace_argv(c, 2,
+                               c->srv->cfg.lazyfree_lazy_server_del
+                                   ? PARG("UNLINK")
+                                   : PARG("DEL"),
+                               *key);
         signal_key(c, key);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
         c->srv->dirty += (long long)size;
         return;
     }
@@ -506,6 +533,7 @@ static void spop_with_count(client *c)
         for (long long i = 0; i < count; i++) {
             set_random(o, &m);
             reply_bulk(c, m.p, m.n);
+            spop_propagate(c, key, &m);
             set_remove(o, &m);
         }
     } else {
@@ -527,10 +555,13 @@ static void spop_with_count(client *c)
         set_iter_init(&it, o);
         while (set_iter_next(&it, &m)) {
             reply_bulk(c, m.p, m.n);
+            spop_propagate(c, key, &m);
         }
         set_iter_deinit(&it);
         db_overwrite(c->db, key->p, key->n, keep);
     }
+    /* Effects: the SREMs above, not a random pop redone elsewhere. */
+    propagate_prevent(c);
     signal_key(c, key);
     c->srv->dirty += count;
 }
@@ -558,10 +589,13 @@ void cmd_spop(client *c)
         return;
     }
     set_random(o, &m);
+    notify_key(c, NOTIFY_SET, "spop", key); /* before the reply, as Redis */
     reply_bulk(c, m.p, m.n);
+    propagate_replace_argv(c, 3, PARG("SREM"), *key, (arg){m.p, m.n});
     set_remove(o, &m);
     if (set_size(o) == 0) {
         db_delete(c->db, key->p, key->n);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
     }
     signal_key(c, key);
     c->srv->dirty++;
@@ -757,6 +791,8 @@ static void store_result(client *c, const arg *dst, obj *result)
     if (size > 0) {
         db_set(c, c->db, dst->p, dst->n, result, 0);
         reply_ll(c, (long long)size);
+        /* After the reply, named as the command: sinterstore, ... */
+        notify_key(c, NOTIFY_SET, c->cmd->name, dst);
         c->srv->dirty++;
         return;
     }
@@ -764,6 +800,7 @@ static void store_result(client *c, const arg *dst, obj *result)
     reply_ll(c, 0);
     if (db_delete(c->db, dst->p, dst->n)) {
         signal_key(c, dst);
+        notify_key(c, NOTIFY_GENERIC, "del", dst);
         c->srv->dirty++;
     }
 }
@@ -789,6 +826,7 @@ static void sinter_generic(client *c, const arg *keys, int n, const arg *dst,
         if (dst != NULL) {
             if (db_delete(c->db, dst->p, dst->n)) {
                 signal_key(c, dst);
+                notify_key(c, NOTIFY_GENERIC, "del", dst);
                 c->srv->dirty++;
             }
             reply_ll(c, 0);

@@ -11,6 +11,8 @@
 #include "cmd.h"
 #include "db.h"
 #include "mem.h"
+#include "notify.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 #include "stream.h"
@@ -328,6 +330,7 @@ typedef struct trim_args {
     int id_given;
     int seq_given;
     stream_id id;
+    int trim_arg;  /* index of the MAXLEN/MINID value (propagation) */
 } trim_args;
 
 /* Parses XADD's options and ID (xadd) or XTRIM's options. Returns the
@@ -358,6 +361,7 @@ static int parse_add_trim(client *c, trim_args *a, int xadd)
             } else if (more >= 2 && arg_is_char(next, '=')) {
                 i++;
             }
+            a->trim_arg = i + 1;
             if (minid) {
                 if (xparse_id(c, &c->argv[i + 1], &a->minid, 0, 1, NULL)) {
                     return -1;
@@ -407,7 +411,11 @@ static int parse_add_trim(client *c, trim_args *a, int xadd)
                        "strategy");
         return -1;
     }
-    if (limit_given) {
+    if (limit_given && !a->approx && c->srv->loading) {
+        /* An approximate trim propagated as its exact result ("= n")
+         * keeps its LIMIT (as Redis 7.0 writes it): exact means no limit. */
+        a->limit = 0;
+    } else if (limit_given) {
         if (!a->approx) {
             reply_error(c, "syntax error, LIMIT cannot be used without the "
                            "special ~ option");
@@ -423,6 +431,45 @@ static int parse_add_trim(client *c, trim_args *a, int xadd)
         a->limit = 0;
     }
     return i;
+}
+
+/* Effects, as Redis 7.0: the ID generated for "*" or "ms-*" (at idpos,
+ * -1: none), and an approximate trim ("~") as the exact one it did
+ * ("= <length>" or "= <first id>"), so a replay trims the same. */
+static void xadd_trim_propagate(client *c, const trim_args *a,
+                                const stream *s, int idpos,
+                                const stream_id *id)
+{
+    char idbuf[48], trimbuf[48];
+
+    if (idpos < 0 && !a->approx) {
+        return;
+    }
+    arg *argv = mem_alloc(sizeof(arg) * (size_t)c->argc);
+    memcpy(argv, c->argv, sizeof(arg) * (size_t)c->argc);
+    if (idpos >= 0) {
+        argv[idpos].p = idbuf;
+        argv[idpos].n = (size_t)snprintf(idbuf, sizeof(idbuf), "%llu-%llu",
+                                         (unsigned long long)id->ms,
+                                         (unsigned long long)id->seq);
+    }
+    if (a->approx && a->trim_arg > 0) {
+        argv[a->trim_arg - 1].p = "=";
+        argv[a->trim_arg - 1].n = 1;
+        argv[a->trim_arg].p = trimbuf;
+        if (a->strategy == STREAM_TRIM_MAXLEN) {
+            argv[a->trim_arg].n = (size_t)snprintf(
+                trimbuf, sizeof(trimbuf), "%llu",
+                (unsigned long long)s->length);
+        } else {
+            argv[a->trim_arg].n = (size_t)snprintf(
+                trimbuf, sizeof(trimbuf), "%llu-%llu",
+                (unsigned long long)s->first_id.ms,
+                (unsigned long long)s->first_id.seq);
+        }
+    }
+    propagate_replace(c, c->argc, argv);
+    mem_free(argv);
 }
 
 /* The ID "*" stands for: now in ms, or one after the last ID. */
@@ -510,10 +557,15 @@ void cmd_xadd(client *c)
                       c->srv->cfg.stream_node_max_entries);
         reply_stream_id(c, &id);
         db_signal_modified(c, c->db, key->p, key->n);
+        notify_key(c, NOTIFY_STREAM, "xadd", key);
         c->srv->dirty++;
-        if (a.strategy != 0) {
-            stream_trim(s, a.strategy, a.maxlen, &a.minid, a.approx, a.limit);
+        if (a.strategy != 0 &&
+            stream_trim(s, a.strategy, a.maxlen, &a.minid, a.approx,
+                        a.limit) > 0) {
+            notify_key(c, NOTIFY_STREAM, "xtrim", key);
         }
+        xadd_trim_propagate(c, &a, s, a.id_given && a.seq_given ? -1 : i,
+                            &id);
         blocking_signal_key_ready(c->db, key->p, key->n, OBJ_STREAM);
     }
     if (fv != stack) {
@@ -538,7 +590,9 @@ void cmd_xtrim(client *c)
         stream_trim(o->ptr, a.strategy, a.maxlen, &a.minid, a.approx, a.limit);
     if (n > 0) {
         db_signal_modified(c, c->db, key->p, key->n);
+        notify_key(c, NOTIFY_STREAM, "xtrim", key);
         c->srv->dirty += n;
+        xadd_trim_propagate(c, &a, o->ptr, -1, NULL);
     }
     reply_ll(c, n);
 }
@@ -653,6 +707,7 @@ void cmd_xdel(client *c)
     mem_free(ids);
     if (deleted > 0) {
         db_signal_modified(c, c->db, key->p, key->n);
+        notify_key(c, NOTIFY_STREAM, "xdel", key);
         c->srv->dirty += deleted;
     }
     reply_ll(c, deleted);
@@ -724,6 +779,7 @@ void cmd_xsetid(client *c)
     }
     c->srv->dirty++;
     reply_ok(c);
+    notify_key(c, NOTIFY_STREAM, "xsetid", &c->argv[1]);
 }
 
 /* ---- XREAD / XREADGROUP ---- */
@@ -762,6 +818,13 @@ static int parse_xread(client *c, xread_req *r, int group_mode)
         int more = c->argc - i - 1;
         const arg *o = &c->argv[i];
         if (xarg_is(o, "block") && more) {
+            /* From a script (script.c's fake client), as Redis. */
+            if (c->flags & CF_SCRIPT_CAPTURE) {
+                reply_errorf(c, "%.*s command is not allowed with BLOCK "
+                                "option from scripts",
+                             (int)c->argv[0].n, c->argv[0].p);
+                return -1;
+            }
             i++;
             if (blocking_parse_timeout(c, &c->argv[i], BLOCK_UNIT_MS,
                                        &r->deadline) != 0) {
@@ -820,7 +883,8 @@ static int parse_xread(client *c, xread_req *r, int group_mode)
 
 /* The consumer named in the request, created (seen now) if new. */
 static stream_consumer *xread_consumer(client *c, const xread_req *r,
-                                       stream_cg *group, long long now)
+                                       stream_cg *group, long long now,
+                                       const arg *key)
 {
     stream_consumer *cons =
         stream_consumer_lookup(group, r->consumer->p, r->consumer->n);
@@ -829,6 +893,7 @@ static stream_consumer *xread_consumer(client *c, const xread_req *r,
         cons =
             stream_consumer_create(group, r->consumer->p, r->consumer->n, now);
         c->srv->dirty++;
+        notify_key(c, NOTIFY_STREAM, "xgroup-createconsumer", key);
     }
     cons->seen_time = now;
     return cons;
@@ -876,7 +941,7 @@ static void xread_woken(client *c, const xread_req *r, const arg *key)
     long long now = util_mstime();
     stream_consumer *cons = NULL;
     if (group != NULL) {
-        cons = xread_consumer(c, r, group, now);
+        cons = xread_consumer(c, r, group, now, key);
     }
     stream_id start = gt;
     stream_id_incr(&start);
@@ -948,6 +1013,48 @@ static int xread_resolve(client *c, const xread_req *r, stream_id *ids,
     return 0;
 }
 
+/* XREADGROUP's effects, as Redis 7.0 propagates them: each entry handed
+ * to the consumer as XCLAIM key group consumer 0 id TIME t RETRYCOUNT n
+ * FORCE JUSTID LASTID id (the entries are read again from start); with
+ * NOACK, the group's new position as XGROUP SETID ... ENTRIESREAD. */
+static void xread_propagate(client *c, const arg *key, stream *s,
+                            stream_cg *g, stream_consumer *cons,
+                            const stream_id *start, size_t n, int noack)
+{
+    char idb[48], lastb[48], tb[24], rb[24];
+    arg group = {g->name, g->namelen};
+
+    if (noack) {
+        snprintf(lastb, sizeof(lastb), "%llu-%llu",
+                 (unsigned long long)g->last_id.ms,
+                 (unsigned long long)g->last_id.seq);
+        propagate_also_argv(c->srv, c->db->id, 7, PARG("XGROUP"),
+                            PARG("SETID"), *key, group, PARG(lastb),
+                            PARG("ENTRIESREAD"),
+                            propagate_num(rb, g->entries_read));
+        return;
+    }
+    stream_iter it;
+    stream_id id;
+    int64_t nf;
+    stream_iter_start(&it, s, start, NULL, 0);
+    while (n-- > 0 && stream_iter_next(&it, &id, &nf)) {
+        stream_nack *nack = stree_find(g->pel, &id);
+        if (nack == NULL) {
+            continue;
+        }
+        snprintf(idb, sizeof(idb), "%llu-%llu", (unsigned long long)id.ms,
+                 (unsigned long long)id.seq);
+        arg argv[14] = {
+            PARG("XCLAIM"), *key, group, {cons->name, cons->namelen},
+            PARG("0"), PARG(idb), PARG("TIME"),
+            propagate_num(tb, nack->delivery_time), PARG("RETRYCOUNT"),
+            propagate_num(rb, (long long)nack->delivery_count),
+            PARG("FORCE"), PARG("JUSTID"), PARG("LASTID"), PARG(idb)};
+        propagate_also(c->srv, c->db->id, 14, argv);
+    }
+}
+
 /* Serves every stream that has something now. Returns how many. */
 static long xread_serve(client *c, const xread_req *r, const stream_id *ids,
                         stream_cg **groups)
@@ -955,6 +1062,7 @@ static long xread_serve(client *c, const xread_req *r, const stream_id *ids,
     void *h = NULL;
     long served = 0;
     long long now = util_mstime();
+    int any_history = 0;
 
     for (int k = 0; k < r->nstreams; k++) {
         const arg *key = &c->argv[r->streams_arg + k];
@@ -993,14 +1101,27 @@ static long xread_serve(client *c, const xread_req *r, const stream_id *ids,
         reply_bulk(c, key->p, key->n);
         stream_consumer *cons = NULL;
         if (groups != NULL) {
-            cons = xread_consumer(c, r, groups[k], now);
+            cons = xread_consumer(c, r, groups[k], now, key);
         }
         int flags = (r->noack ? XR_NOACK : 0) | (history ? XR_HISTORY : 0);
-        xreply_range(c, s, &start, NULL, (size_t)r->count, 0,
-                     groups != NULL ? groups[k] : NULL, cons, flags);
+        size_t got = xreply_range(c, s, &start, NULL, (size_t)r->count, 0,
+                                  groups != NULL ? groups[k] : NULL, cons,
+                                  flags);
+        if (groups != NULL && !history) {
+            xread_propagate(c, key, s, groups[k], cons, &start, got,
+                            r->noack);
+        } else if (groups != NULL) {
+            any_history = 1;
+        }
         if (groups != NULL) {
             c->srv->dirty++;
         }
+    }
+    if (groups != NULL) {
+        /* Its effects went out above; history reads (an explicit ID)
+         * propagate nothing, as in Redis 7.0. */
+        (void)any_history;
+        propagate_prevent(c);
     }
     if (served > 0) {
         if (c->resp == 2) {

@@ -2,12 +2,15 @@
  * XAUTOCLAIM) and XINFO, with redis-server 7.0's replies and errors. The
  * entry commands and XREADGROUP live in t_stream.c. */
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "blocking.h"
 #include "cmd.h"
 #include "db.h"
 #include "mem.h"
+#include "notify.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 #include "stream.h"
@@ -152,6 +155,7 @@ void cmd_xgroup_create(client *c)
     }
     c->srv->dirty++;
     reply_ok(c);
+    notify_key(c, NOTIFY_STREAM, "xgroup-create", key);
 }
 
 void cmd_xgroup_setid(client *c)
@@ -176,6 +180,7 @@ void cmd_xgroup_setid(client *c)
     x.cg->entries_read = x.entries_read;
     c->srv->dirty++;
     reply_ok(c);
+    notify_key(c, NOTIFY_STREAM, "xgroup-setid", &c->argv[2]);
 }
 
 void cmd_xgroup_destroy(client *c)
@@ -194,6 +199,7 @@ void cmd_xgroup_destroy(client *c)
     /* Its blocked XREADGROUP clients learn it is gone. */
     blocking_signal_key_ready(c->db, key->p, key->n, OBJ_STREAM);
     reply_ll(c, 1);
+    notify_key(c, NOTIFY_STREAM, "xgroup-destroy", key);
 }
 
 void cmd_xgroup_createconsumer(client *c)
@@ -209,6 +215,7 @@ void cmd_xgroup_createconsumer(client *c)
         return;
     }
     c->srv->dirty++;
+    notify_key(c, NOTIFY_STREAM, "xgroup-createconsumer", &c->argv[2]);
     reply_ll(c, 1);
 }
 
@@ -226,6 +233,7 @@ void cmd_xgroup_delconsumer(client *c)
         return;
     }
     c->srv->dirty++;
+    notify_key(c, NOTIFY_STREAM, "xgroup-delconsumer", &c->argv[2]);
     reply_ll(c, pending);
 }
 
@@ -442,15 +450,46 @@ static void reassign(stream_nack *nack, stream_consumer *consumer,
     nack->consumer = consumer;
 }
 
+/* An XCLAIM/XAUTOCLAIM effect, as Redis 7.0 propagates it: XCLAIM key
+ * group owner 0 id TIME t RETRYCOUNT n FORCE JUSTID LASTID last. */
+static void claim_propagate(client *c, const stream_cg *cg,
+                            const stream_id *id, const stream_nack *nack)
+{
+    char idb[48], lastb[48], tb[24], rb[24];
+
+    if (nack->consumer == NULL) {
+        return;
+    }
+    snprintf(idb, sizeof(idb), "%llu-%llu", (unsigned long long)id->ms,
+             (unsigned long long)id->seq);
+    snprintf(lastb, sizeof(lastb), "%llu-%llu",
+             (unsigned long long)cg->last_id.ms,
+             (unsigned long long)cg->last_id.seq);
+    arg argv[14] = {
+        PARG("XCLAIM"), c->argv[1], c->argv[2],
+        {nack->consumer->name, nack->consumer->namelen}, PARG("0"),
+        PARG(idb), PARG("TIME"), propagate_num(tb, nack->delivery_time),
+        PARG("RETRYCOUNT"),
+        propagate_num(rb, (long long)nack->delivery_count), PARG("FORCE"),
+        PARG("JUSTID"), PARG("LASTID"), PARG(lastb)};
+    propagate_also(c->srv, c->db->id, 14, argv);
+}
+
 /* The claiming consumer, looked up (or created) on first use. */
 static stream_consumer *claimer(client *c, stream_cg *cg, const arg *name,
-                                long long now)
+                                long long now, int notify)
 {
     stream_consumer *cons = stream_consumer_lookup(cg, name->p, name->n);
 
     if (cons == NULL) {
         cons = stream_consumer_create(cg, name->p, name->n, now);
         c->srv->dirty++;
+        /* XCLAIM and XAUTOCLAIM: the key is argv[1]. XAUTOCLAIM replies
+         * later and sends this itself, where Redis does. */
+        if (notify) {
+            notify_key(c, NOTIFY_STREAM, "xgroup-createconsumer",
+                       &c->argv[1]);
+        }
     } else {
         cons->seen_time = now;
     }
@@ -575,6 +614,7 @@ void cmd_xclaim(client *c)
         if (!stream_entry_exists(s, id)) {
             /* Deleted meanwhile: it no longer belongs in any PEL. */
             if (nack != NULL) {
+                claim_propagate(c, cg, id, nack);
                 stream_nack_release(cg, id, nack);
                 move_last = 0;
                 c->srv->dirty++;
@@ -594,7 +634,7 @@ void cmd_xclaim(client *c)
             continue;
         }
         if (cons == NULL) {
-            cons = claimer(c, cg, name, now);
+            cons = claimer(c, cg, name, now, 1);
         }
         reassign(nack, cons, id);
         nack->delivery_time = x.deliverytime;
@@ -604,13 +644,23 @@ void cmd_xclaim(client *c)
             nack->delivery_count++;
         }
         reply_claimed(c, s, id, x.justid);
+        claim_propagate(c, cg, id, nack);
         n++;
         move_last = 0;
         c->srv->dirty++;
     }
     if (move_last) {
         c->srv->dirty++;
+        char lastb[48], rb[24];
+        snprintf(lastb, sizeof(lastb), "%llu-%llu",
+                 (unsigned long long)cg->last_id.ms,
+                 (unsigned long long)cg->last_id.seq);
+        propagate_also_argv(c->srv, c->db->id, 7, PARG("XGROUP"),
+                            PARG("SETID"), c->argv[1], c->argv[2],
+                            PARG(lastb), PARG("ENTRIESREAD"),
+                            propagate_num(rb, cg->entries_read));
     }
+    propagate_prevent(c); /* the effects above stand for it */
     reply_set_deferred_array(c, h, n);
     mem_free(ids);
 }
@@ -674,6 +724,7 @@ void cmd_xautoclaim(client *c)
     long long attempts = count * XAUTOCLAIM_ATTEMPTS_FACTOR;
     long long now = util_mstime();
     stream_consumer *cons = NULL;
+    int had_consumer = 1;
     stream_id *claimed = NULL, *gone = NULL;
     size_t nclaimed = 0, ngone = 0, cap_claimed = 0, cap_gone = 0;
     stree_iter it;
@@ -683,6 +734,7 @@ void cmd_xautoclaim(client *c)
         stream_id id = *stree_iter_key(&it);
         stream_nack *nack = stree_iter_val(&it);
         if (!stream_entry_exists(s, &id)) {
+            claim_propagate(c, cg, &id, nack);
             stream_nack_release(cg, &id, nack);
             if (ngone == cap_gone) {
                 cap_gone = cap_gone ? cap_gone * 2 : 8;
@@ -699,7 +751,8 @@ void cmd_xautoclaim(client *c)
             continue;
         }
         if (cons == NULL) {
-            cons = claimer(c, cg, name, now);
+            had_consumer = stream_consumer_lookup(cg, name->p, name->n) != NULL;
+            cons = claimer(c, cg, name, now, 0);
         }
         reassign(nack, cons, &id);
         nack->delivery_time = now;
@@ -711,10 +764,12 @@ void cmd_xautoclaim(client *c)
             claimed = mem_realloc(claimed, cap_claimed * sizeof(*claimed));
         }
         claimed[nclaimed++] = id;
+        claim_propagate(c, cg, &id, nack);
         count--;
         c->srv->dirty++;
         ok = stree_next(&it);
     }
+    propagate_prevent(c); /* the effects above stand for it */
     /* The cursor: where the next call should start, 0-0 when done. */
     stream_id cursor = {0, 0};
     if (ok) {
@@ -723,6 +778,10 @@ void cmd_xautoclaim(client *c)
     reply_array_len(c, 3);
     reply_stream_id(c, &cursor);
     reply_array_len(c, (long)nclaimed);
+    if (!had_consumer) {
+        /* Where Redis sends it: before the first claimed entry. */
+        notify_key(c, NOTIFY_STREAM, "xgroup-createconsumer", key);
+    }
     for (size_t i = 0; i < nclaimed; i++) {
         reply_claimed(c, s, &claimed[i], justid);
     }

@@ -10,6 +10,8 @@
 #include "cmd.h"
 #include "db.h"
 #include "mem.h"
+#include "notify.h"
+#include "propagate.h"
 #include "reply.h"
 #include "server.h"
 #include "util.h"
@@ -244,6 +246,14 @@ static void set_generic(client *c, int flags, const arg *key, const arg *val,
         /* A time already past still goes in: the key then expires on its
          * next access, exactly as in Redis. */
         db_set_expire(d, key->p, key->n, when);
+        /* Effects: SET key val PXAT <absolute ms> (other options off). */
+        if (!(flags & SET_PXAT)) {
+            propagate_as_set_pxat(c, key, val, when);
+        }
+    }
+    notify_key(c, NOTIFY_STRING, "set", key);
+    if (expire != NULL) {
+        notify_key(c, NOTIFY_GENERIC, "expire", key);
     }
     c->srv->dirty++;
     if (!(flags & SET_GET)) {
@@ -313,15 +323,21 @@ void cmd_getex(client *c)
     reply_bulk_obj(c, o);
     if ((flags & (SET_EXAT | SET_PXAT)) && when <= c->srv->mstime) {
         db_delete(c->db, key->p, key->n);
+        propagate_as_expired_delete(c, key);
         signal_key(c, key);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
         c->srv->dirty++;
     } else if (expire != NULL) {
         db_set_expire(c->db, key->p, key->n, when);
+        propagate_as_pexpireat(c, key, when, c->argc);
         signal_key(c, key);
+        notify_key(c, NOTIFY_GENERIC, "expire", key);
         c->srv->dirty++;
     } else if (flags & SET_PERSIST) {
         if (db_remove_expire(c->db, key->p, key->n)) {
+            propagate_replace_argv(c, 2, PARG("PERSIST"), *key);
             signal_key(c, key);
+            notify_key(c, NOTIFY_GENERIC, "persist", key);
             c->srv->dirty++;
         }
     }
@@ -335,7 +351,9 @@ void cmd_getdel(client *c)
         return;
     }
     if (db_delete(c->db, key->p, key->n)) {
+        propagate_replace_argv(c, 2, PARG("DEL"), *key);
         signal_key(c, key);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
         c->srv->dirty++;
     }
 }
@@ -348,6 +366,7 @@ void cmd_getset(client *c)
         return;
     }
     db_set(c, c->db, key->p, key->n, value_from_arg(&c->argv[2]), 0);
+    notify_key(c, NOTIFY_STRING, "set", key);
     c->srv->dirty++;
 }
 
@@ -388,6 +407,7 @@ static void mset_generic(client *c, int nx)
         const arg *key = &c->argv[j];
         db_expire_if_needed(c->srv, d, key->p, key->n);
         db_set(c, d, key->p, key->n, value_from_arg(&c->argv[j + 1]), 0);
+        notify_key(c, NOTIFY_STRING, "set", key);
     }
     c->srv->dirty += (c->argc - 1) / 2;
     if (nx) {
@@ -430,6 +450,7 @@ void cmd_append(client *c)
         total = str_len(o->ptr);
     }
     signal_key(c, key);
+    notify_key(c, NOTIFY_STRING, "append", key);
     c->srv->dirty++;
     reply_ll(c, (long long)total);
 }
@@ -490,6 +511,7 @@ void cmd_setrange(client *c)
     }
     memcpy((char *)o->ptr + offset, val->p, val->n);
     signal_key(c, key);
+    notify_key(c, NOTIFY_STRING, "setrange", key);
     c->srv->dirty++;
     reply_ll(c, (long long)str_len(o->ptr));
 }
@@ -582,6 +604,7 @@ static void incr_decr(client *c, long long incr)
         db_add(c->db, key->p, key->n, obj_create_ll(value));
     }
     signal_key(c, key);
+    notify_key(c, NOTIFY_STRING, "incrby", key);
     c->srv->dirty++;
     reply_ll(c, value);
 }
@@ -651,7 +674,11 @@ void cmd_incrbyfloat(client *c)
         db_add(c->db, key->p, key->n, nv);
     }
     signal_key(c, key);
+    notify_key(c, NOTIFY_STRING, "incrbyfloat", key);
     c->srv->dirty++;
+    /* Effects: the exact result, not a float sum redone elsewhere. */
+    propagate_replace_argv(c, 4, PARG("SET"), *key,
+                           (arg){buf, (size_t)n}, PARG("KEEPTTL"));
     reply_bulk(c, buf, (size_t)n);
 }
 

@@ -15,6 +15,8 @@
 #include "cmd.h"
 #include "db.h"
 #include "mem.h"
+#include "notify.h"
+#include "propagate.h"
 #include "reply.h"
 #include "scan.h"
 #include "types.h"
@@ -594,6 +596,7 @@ cleanup:
     mem_free(scores);
     if (added || updated) {
         db_signal_modified(c, c->db, key->p, key->n);
+        notify_key(c, NOTIFY_ZSET, incr ? "zincr" : "zadd", key);
     }
 }
 
@@ -734,15 +737,21 @@ void cmd_zrem(client *c)
     if (check_zset(c, o) != 0) {
         return;
     }
+    int key_removed = 0;
     for (int j = 2; j < c->argc; j++) {
         deleted += zset_del(o, c->argv[j].p, c->argv[j].n);
         if (zset_length(o) == 0) {
             db_delete(c->db, key->p, key->n);
+            key_removed = 1;
             break;
         }
     }
     if (deleted) {
         db_signal_modified(c, c->db, key->p, key->n);
+        notify_key(c, NOTIFY_ZSET, "zrem", key);
+        if (key_removed) {
+            notify_key(c, NOTIFY_GENERIC, "del", key);
+        }
         c->srv->dirty += deleted;
     }
     reply_ll(c, deleted);
@@ -829,12 +838,25 @@ static void zpop_generic(client *c, const arg *keys, int nkeys, int where,
         reply_bulk(c, key->p, key->n);
         reply_array_len(c, n);
     }
+    if (emitkey) {
+        /* Effects (ZMPOP, BZMPOP, BZPOPMIN/MAX): ZPOPMIN|ZPOPMAX key, with
+         * the count popped for the MPOP forms, as Redis 7.0. */
+        char nbuf[24];
+        propagate_replace_argv(c, nested ? 3 : 2,
+                               where == ZPOP_MAX ? PARG("ZPOPMAX")
+                                                 : PARG("ZPOPMIN"),
+                               *key, propagate_num(nbuf, n));
+    }
+    /* Redis sends the event with the first pop: after the reply's headers,
+     * before its elements (a RESP3 client watching its keys sees that). */
+    notify_key(c, NOTIFY_ZSET, where == ZPOP_MAX ? "zpopmax" : "zpopmin", key);
     for (long i = 0; i < n; i++) {
         pop_one(c, o, where, nested);
     }
     c->srv->dirty += n;
     if (zset_length(o) == 0) {
         db_delete(c->db, key->p, key->n);
+        notify_key(c, NOTIFY_GENERIC, "del", key);
     }
     db_signal_modified(c, c->db, key->p, key->n);
 }

@@ -10,6 +10,7 @@
 #include "dict.h"
 #include "intset.h"
 #include "mem.h"
+#include "notify.h"
 #include "reply.h"
 #include "t_zset.h"
 #include "util.h"
@@ -304,12 +305,14 @@ static void sink_end(zsink *s, long count)
         db_set(c, c->db, k->p, k->n, s->dst, 0);
         s->dst = NULL;
         reply_ll(c, count);
+        notify_key(c, NOTIFY_ZSET, "zrangestore", k); /* after, as Redis */
         c->srv->dirty++;
         return;
     }
     reply_ll(c, 0);
     if (db_delete(c->db, k->p, k->n)) {
         db_signal_modified(c, c->db, k->p, k->n);
+        notify_key(c, NOTIFY_GENERIC, "del", k);
         c->srv->dirty++;
     }
     obj_decr(s->dst);
@@ -701,8 +704,11 @@ static void zremrange_generic(client *c, int type)
         zidx_maybe_shrink(&zs->idx);
     }
     if (deleted) {
+        /* The event is the command's name: zremrangebyrank, ...bylex. */
+        notify_key(c, NOTIFY_ZSET, c->cmd->name, key);
         if (zset_length(o) == 0) {
             db_delete(c->db, key->p, key->n);
+            notify_key(c, NOTIFY_GENERIC, "del", key);
         }
         db_signal_modified(c, c->db, key->p, key->n);
     }
@@ -1110,11 +1116,15 @@ static void zsetop_generic(client *c, const arg *dstkey, int numkeys_idx,
             db_set(c, c->db, dstkey->p, dstkey->n, dst, 0);
             dst = NULL;
             reply_ll(c, (long long)len);
+            /* After the reply, as Redis; named as the command:
+             * zunionstore, zinterstore or zdiffstore. */
+            notify_key(c, NOTIFY_ZSET, c->cmd->name, dstkey);
             c->srv->dirty++;
         } else {
             reply_ll(c, 0);
             if (db_delete(c->db, dstkey->p, dstkey->n)) {
                 db_signal_modified(c, c->db, dstkey->p, dstkey->n);
+                notify_key(c, NOTIFY_GENERIC, "del", dstkey);
                 c->srv->dirty++;
             }
         }

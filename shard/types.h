@@ -24,4 +24,13 @@ obj *zset_dup_value(const obj *o);
 void stream_free_value(obj *o);
 obj *stream_dup_value(const obj *o);
 
+/* Hashtable-encoded hashes for the RDB loader and writer (t_hash.c): an
+ * empty one sized for hint fields; add a field (0, or -1 if present); a
+ * field's value bytes (buf holds at least 8 bytes for short values). */
+struct dict_entry;
+obj *hash_create_ht(size_t hint);
+int hash_ht_add(obj *o, const char *f, size_t fn, const char *v, size_t vn);
+const char *hash_ht_value(const struct dict_entry *de, char *buf,
+                          size_t *len);
+
 #endif
