@@ -557,3 +557,126 @@ void util_random_hex(char *buf, size_t len)
     }
     buf[len] = '\0';
 }
+
+/* ---- partial quicksort ---- */
+
+/* Bentley and McIlroy's quicksort ("Engineering a Sort Function", 1993),
+ * the algorithm of the BSD libc qsort, which stops descending into parts
+ * that lie wholly outside [lo, hi]. redis-server orders GEOSEARCH ... COUNT
+ * results with this same algorithm; elements that compare equal end up in
+ * the order it leaves them, so ours must take the same steps. */
+static void pq_swap(char *a, char *b, size_t n)
+{
+    while (n-- > 0) {
+        char t = *a;
+        *a++ = *b;
+        *b++ = t;
+    }
+}
+
+static char *pq_med3(char *a, char *b, char *c, util_cmp_fn *cmp)
+{
+    if (cmp(a, b) < 0) {
+        return cmp(b, c) < 0 ? b : (cmp(a, c) < 0 ? c : a);
+    }
+    return cmp(b, c) > 0 ? b : (cmp(a, c) < 0 ? a : c);
+}
+
+static void pq_insertion(char *a, size_t n, size_t es, util_cmp_fn *cmp)
+{
+    for (char *m = a + es; m < a + n * es; m += es) {
+        for (char *l = m; l > a && cmp(l - es, l) > 0; l -= es) {
+            pq_swap(l, l - es, es);
+        }
+    }
+}
+
+static int pq_outside(const char *l, const char *r, const char *lo,
+                      const char *hi)
+{
+    return (lo < l && hi < l) || (lo > r && hi > r);
+}
+
+static void pq_sort(char *a, size_t n, size_t es, util_cmp_fn *cmp,
+                    const char *lo, const char *hi)
+{
+    for (;;) {
+        int swapped = 0;
+        if (n < 7) {
+            pq_insertion(a, n, es, cmp);
+            return;
+        }
+        char *m = a + (n / 2) * es;
+        if (n > 7) {
+            char *l = a, *h = a + (n - 1) * es;
+            if (n > 40) {
+                size_t d = (n / 8) * es;
+                l = pq_med3(l, l + d, l + 2 * d, cmp);
+                m = pq_med3(m - d, m, m + d, cmp);
+                h = pq_med3(h - 2 * d, h - d, h, cmp);
+            }
+            m = pq_med3(l, m, h, cmp);
+        }
+        pq_swap(a, m, es);
+        char *pa = a + es, *pb = a + es;
+        char *pc = a + (n - 1) * es, *pd = pc;
+        for (;;) {
+            int r;
+            while (pb <= pc && (r = cmp(pb, a)) <= 0) {
+                if (r == 0) {
+                    swapped = 1;
+                    pq_swap(pa, pb, es);
+                    pa += es;
+                }
+                pb += es;
+            }
+            while (pb <= pc && (r = cmp(pc, a)) >= 0) {
+                if (r == 0) {
+                    swapped = 1;
+                    pq_swap(pc, pd, es);
+                    pd -= es;
+                }
+                pc -= es;
+            }
+            if (pb > pc) {
+                break;
+            }
+            pq_swap(pb, pc, es);
+            swapped = 1;
+            pb += es;
+            pc -= es;
+        }
+        if (!swapped) {
+            pq_insertion(a, n, es, cmp);
+            return;
+        }
+        char *pn = a + n * es;
+        size_t r = (size_t)(pa - a) < (size_t)(pb - pa) ? (size_t)(pa - a)
+                                                          : (size_t)(pb - pa);
+        pq_swap(a, pb - r, r);
+        r = (size_t)(pd - pc) < (size_t)(pn - pd) - es
+                ? (size_t)(pd - pc)
+                : (size_t)(pn - pd) - es;
+        pq_swap(pb, pn - r, r);
+        if ((r = (size_t)(pb - pa)) > es &&
+            !pq_outside(a, a + r - 1, lo, hi)) {
+            pq_sort(a, r / es, es, cmp, lo, hi);
+        }
+        if ((r = (size_t)(pd - pc)) <= es) {
+            return;
+        }
+        a = pn - r;
+        n = r / es;
+        if (pq_outside(a, a + r - 1, lo, hi)) {
+            return;
+        }
+    }
+}
+
+void util_partial_sort(void *base, size_t n, size_t es, util_cmp_fn *cmp,
+                       size_t lo, size_t hi)
+{
+    char *a = base;
+
+    pq_sort(a, n, es, cmp, a + lo * es, a + hi * es);
+}

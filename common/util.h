@@ -60,4 +60,11 @@ void util_random_bytes(void *buf, size_t len);
 /* Random 40 hex character id. buf must hold 41 bytes. */
 void util_random_hex(char *buf, size_t len);
 
+/* Sort base[0..n) enough that positions lo..hi hold what a full sort
+ * would put there, with the exact steps of redis-server's pqsort (so
+ * equal elements land where Redis puts them). */
+typedef int util_cmp_fn(const void *a, const void *b);
+void util_partial_sort(void *base, size_t n, size_t es, util_cmp_fn *cmp,
+                       size_t lo, size_t hi);
+
 #endif

@@ -667,14 +667,17 @@ static void search_command(client *c, int srcidx, int flags)
     if (op.count != 0 && (unsigned long long)op.count < n) {
         n = (size_t)op.count;
     }
-    /* libc's qsort on the scan-ordered matches, as redis-server does, so
-     * members at one distance keep the same order (glibc sorts stably).
-     * When COUNT cuts the result redis-server uses a partial quicksort of
-     * its own instead: there the order (and choice) among members at the
-     * same distance may differ from ours. */
+    /* The scan-ordered matches sorted as redis-server sorts them, so
+     * members at one distance come out in the same order: libc's qsort
+     * (glibc's is stable) for the whole result, its partial quicksort
+     * when COUNT cuts the result. */
     if (op.sort != SORT_NONE && s.used > 1) {
-        qsort(s.pts, s.used, sizeof(*s.pts),
-              op.sort == SORT_ASC ? cmp_dist_asc : cmp_dist_desc);
+        util_cmp_fn *cmp = op.sort == SORT_ASC ? cmp_dist_asc : cmp_dist_desc;
+        if (n == s.used) {
+            qsort(s.pts, s.used, sizeof(*s.pts), cmp);
+        } else {
+            util_partial_sort(s.pts, s.used, sizeof(*s.pts), cmp, 0, n - 1);
+        }
     }
     for (size_t i = 0; i < n; i++) {
         s.pts[i].dist /= s.shape.conversion;
