@@ -40,7 +40,9 @@ static const unsigned char *cregs(const void *buf)
     return (const unsigned char *)buf + HLL_HDR_SIZE;
 }
 
-/* Decode the opcode at p[0..avail); -1 if it is cut short. */
+/* Decode the opcode at p[0..avail). An XZERO cut short by the end of the
+ * value reads its missing byte as 0, as redis-server does (it reads the
+ * string's NUL terminator): the same bytes give the same registers. */
 static int op_decode(const unsigned char *p, size_t avail, sparse_op *op)
 {
     unsigned b = p[0];
@@ -51,13 +53,10 @@ static int op_decode(const unsigned char *p, size_t avail, sparse_op *op)
         op->run = (b & 0x3) + 1;
         op->size = 1;
     } else if (b & 0x40) {
-        if (avail < 2) {
-            return -1;
-        }
         op->kind = OP_XZERO;
         op->val = 0;
-        op->run = (((b & 0x3f) << 8) | p[1]) + 1;
-        op->size = 2;
+        op->run = (((b & 0x3f) << 8) | (avail < 2 ? 0 : p[1])) + 1;
+        op->size = avail < 2 ? 1 : 2;
     } else {
         op->kind = OP_ZERO;
         op->val = 0;
