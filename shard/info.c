@@ -332,6 +332,11 @@ static void section_persistence(server *srv, const info_sink *s)
     put_ll(s, "current_save_keys_total", srv->stat_current_save_keys_total);
     put_ll(s, "rdb_changes_since_last_save", srv->dirty);
     put_ll(s, "rdb_bgsave_in_progress", rdb_child);
+    /* Under the supervisor a BGSAVE may wait for the host's fork gate
+     * (max-concurrent-forks): say so. A lone shard's INFO stays Redis's. */
+    if (srv->control != NULL) {
+        put_ll(s, "rdb_bgsave_scheduled", srv->rdb_bgsave_scheduled);
+    }
     put_ll(s, "rdb_last_save_time", srv->lastsave);
     put(s, "rdb_last_bgsave_status", srv->rdb_bgsave_ok ? "ok" : "err");
     put_ll(s, "rdb_last_bgsave_time_sec", srv->rdb_save_time_last);
