@@ -22,6 +22,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests"))
 
 from lib.supervisor import Supervisor  # noqa: E402
+from lib.util_cluster import key_slot  # noqa: E402
 
 BIN = sys.argv[1] if len(sys.argv) > 1 else "bin/shoal"
 SHARDS = int(os.environ.get("SHARDS", 2))
@@ -37,23 +38,35 @@ def run(forks):
                                  "--rdb-key-save-delay", DELAY]).start()
     try:
         cs = [sup.client(p) for p in sup.ports]
-        for c in cs:
-            c.execute_command("DEBUG", "POPULATE", KEYS, "k", VALUE)
+        # One hash tag per shard, of a slot that shard serves, so the
+        # writers' keys are its own.
+        owner = {}
+        for first, last, node, *_ in cs[0].cluster("SLOTS"):
+            owner[node[1]] = (first, last)
+        tags = []
+        for p in sup.ports:
+            a, b = owner[p]
+            tags.append(next("t%d" % i for i in range(100000)
+                             if a <= key_slot("t%d" % i) <= b))
+        for c, t in zip(cs, tags):
+            c.execute_command("DEBUG", "POPULATE", KEYS, "{%s}" % t, VALUE)
         used = [c.info("memory")["used_memory"] for c in cs]
         stop = threading.Event()
 
-        def rewrite(c):
+        def rewrite(c, tag):
             # Overwrite every key, over and over, while the children run.
             pipe = c.pipeline(transaction=False)
             while not stop.is_set():
                 for i in range(KEYS):
-                    pipe.execute_command("SETRANGE", "k:%d" % i, 0, "x")
+                    pipe.execute_command("SETRANGE", "{%s}:%d" % (tag, i), 0,
+                                         "x")
                     if i % 1000 == 999:
                         pipe.execute()
                         if stop.is_set():
                             return
 
-        writers = [threading.Thread(target=rewrite, args=(c,)) for c in cs]
+        writers = [threading.Thread(target=rewrite, args=(c, t))
+                   for c, t in zip(cs, tags)]
         for w in writers:
             w.start()
         for c in cs:

@@ -65,6 +65,20 @@ static void *fsync_thread(void *arg)
 
 static void submit_job(aof_state *a, int type, int fd)
 {
+    /* The thread starts with the first job: a shard without an AOF stays
+     * single-threaded (libc's syscalls cost more in a threaded process). */
+    if (!a->thread_started) {
+        if (pthread_create(&a->thread, NULL, fsync_thread, a) != 0) {
+            log_warn("pthread_create() failed for the AOF fsync thread; "
+                     "fsync runs on the main thread");
+            fdatasync(fd);
+            if (type == JOB_CLOSE) {
+                close(fd);
+            }
+            return;
+        }
+        a->thread_started = 1;
+    }
     pthread_mutex_lock(&a->mu);
     while (a->jobs_tail - a->jobs_head >= JOBS_MAX) {
         pthread_cond_wait(&a->cv, &a->mu);
@@ -1022,11 +1036,6 @@ int aof_setup(server *srv)
     a->rewrite_time_last = -1;
     pthread_mutex_init(&a->mu, NULL);
     pthread_cond_init(&a->cv, NULL);
-    if (pthread_create(&a->thread, NULL, fsync_thread, a) != 0) {
-        log_warn("pthread_create() failed for the AOF fsync thread");
-        return -1;
-    }
-    a->thread_started = 1;
     if (propagate_add_consumer(srv, feed, srv) != 0) {
         return -1;
     }
