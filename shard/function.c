@@ -14,6 +14,7 @@
 #include "dict.h"
 #include "log.h"
 #include "lzf.h"
+#include "rdb_int.h"
 #include "mem.h"
 #include "reply.h"
 #include "script.h"
@@ -801,7 +802,11 @@ static str rdb_string(str s, const char *p, size_t n)
     if (n > 20) {
         size_t cap = n - 4;
         char *out = mem_alloc(cap + 1);
-        size_t cl = lzf_compress(p, n, out, cap);
+        /* Redis's own LZF layout, so FUNCTION DUMP payloads match its
+         * byte for byte (common/lzf.c may pick other matches). */
+        struct rdb_lzf *z = rdb_lzf_create();
+        size_t cl = rdb_lzf_compress(z, p, n, out, cap);
+        rdb_lzf_destroy(z);
         if (cl > 0) {
             unsigned char enc = 0xc3;
             s = str_cat(s, &enc, 1);

@@ -229,3 +229,13 @@ def test_restore_all_or_nothing(differ):
     differ.check("FUNCTION", "RESTORE", payload, "FLUSH")
     differ.check("FUNCTION", "LIST", mode=UNORDERED)
     differ.check("FCALL", "f", "0")
+
+
+def test_dump_compressed_code_matches(differ):
+    """One library whose code LZF compresses: the payload is Redis's byte
+    for byte (the same LZF layout as redis-server's)."""
+    body = "".join("redis.register_function('fn%d', function() return %d "
+                   "end)\n" % (i, i) for i in range(40))
+    differ.check("FUNCTION", "LOAD", "#!lua name=big\n" + body)
+    differ.check("FUNCTION", "DUMP")
+    differ.check("FCALL", "fn7", "0")
