@@ -9,12 +9,14 @@
 #include <strings.h>
 
 #include "blocking.h"
+#include "child.h"
 #include "cmd.h"
 #include "config.h"
 #include "db.h"
 #include "mem.h"
 #include "notify.h"
 #include "propagate.h"
+#include "rdb.h"
 #include "reply.h"
 #include "scan.h"
 #include "tracking.h"
@@ -495,6 +497,15 @@ void cmd_flushall(client *c)
     tracking_invalidate_all(srv);
     for (int i = 0; i < srv->dbnum; i++) {
         srv->dirty += (long long)db_empty(&srv->dbs[i]);
+    }
+    /* As Redis: a snapshot in progress is of data that is gone; with save
+     * points the empty dataset is saved at once (the AOF and replicas
+     * still get the FLUSHALL: it is propagated by force). */
+    if (child_type_active(srv) == CHILD_RDB) {
+        child_kill(srv);
+    }
+    if (srv->cfg.save != NULL && str_len(srv->cfg.save) > 0) {
+        rdb_save_sync(srv);
     }
     propagate_force(c); /* even when empty, as Redis */
     reply_ok(c);

@@ -710,7 +710,7 @@ static const char *rdb_path(const server *srv, char *buf, size_t size)
     return buf;
 }
 
-int rdb_save_now(server *srv)
+int rdb_save_sync(server *srv)
 {
     char path[4096];
     str err = NULL;
@@ -725,6 +725,14 @@ int rdb_save_now(server *srv)
     srv->dirty = 0;
     srv->lastsave = time(NULL);
     srv->rdb_bgsave_ok = 1;
+    return 0;
+}
+
+int rdb_save_now(server *srv)
+{
+    if (rdb_save_sync(srv) != 0) {
+        return -1;
+    }
     srv->stat_rdb_saves++;
     return 0;
 }

@@ -84,6 +84,9 @@ void rdb_teardown(server *srv);
 int rdb_shutdown_save(server *srv, int save, int nosave, int force);
 /* Synchronous save to dir/dbfilename (SAVE, SHUTDOWN). 0 or -1 (logged). */
 int rdb_save_now(server *srv);
+/* The same save without counting it in INFO's rdb_saves (FLUSHALL's, as
+ * Redis). */
+int rdb_save_sync(server *srv);
 /* DEBUG RELOAD: save (unless !save), empty the dataset and libraries
  * (unless !flush), load dbfilename back. 0; -1 when the save failed; -2
  * when the load failed (logged). */

@@ -12,7 +12,8 @@ import time
 
 import pytest
 
-from lib.server import REPO_ROOT
+from lib.server import REPO_ROOT, resolve_binary
+from lib.supervisor import Supervisor as SupervisorBase
 
 CHECK_RDB = shutil.which("redis-check-rdb")
 
@@ -644,68 +645,24 @@ def test_info_persistence_fields_match_redis(shoal, redis_oracle):
     assert [f for f in fields(shoal) if f in rdb] == rdb
 
 
-class Supervisor:
+class Supervisor(SupervisorBase):
     """bin/shoal (the supervisor) with two shards on port, port+1."""
 
     def __init__(self, tmp_path, extra=()):
-        import redis as redislib
+        binary = resolve_binary(os.environ.get("SHOAL_BIN", "bin/shoal"))
+        super().__init__(binary, tmp_path, shards=2, extra_args=list(extra))
+        self.dir = self.data
+        self.nodes = []
 
-        from lib.server import free_port
-        binary = os.environ.get("SHOAL_BIN", "bin/shoal")
-        if not os.path.isabs(binary):
-            binary = str(REPO_ROOT / binary)
-        self.binary = binary
-        self.dir = tmp_path
-        self.port = free_port()
-        self.argv = [binary, "--port", str(self.port), "--shards", "2",
-                     "--bind", "127.0.0.1", "--dir", str(tmp_path),
-                     "--save", ""] + list(extra)
-        self.nodes = [redislib.Redis(port=self.port + i, socket_timeout=5)
-                      for i in range(2)]
-        self.proc = None
-
-    def start(self, attempts=3):
-        """Start and wait until both shards answer; a port found taken
-        (port+1 is not checked by free_port) means another try."""
-        import redis as redislib
-
-        from lib.server import free_port
-        for attempt in range(attempts):
-            self.log = open(self.dir / "sup.log", "ab")
-            self.proc = subprocess.Popen(self.argv, stdout=self.log,
-                                         stderr=subprocess.STDOUT,
-                                         start_new_session=True)
-            deadline = time.time() + 10
-            while time.time() < deadline and self.proc.poll() is None:
-                try:
-                    if all(n.ping() for n in self.nodes):
-                        return self
-                except redislib.exceptions.ConnectionError:
-                    time.sleep(0.05)
-            self.stop()
-            if attempt + 1 < attempts:
-                self.port = free_port()
-                self.argv[2] = str(self.port)
-                self.nodes = [redislib.Redis(port=self.port + i,
-                                             socket_timeout=5)
-                              for i in range(2)]
-        pytest.skip("supervisor did not start: " +
-                    (self.dir / "sup.log").read_text()[-800:])
+    def start(self):
+        super().start()
+        self.nodes = [self.client(p, socket_timeout=5) for p in self.ports]
+        return self
 
     def stop(self):
-        import signal as sig
-        if self.proc is None:
-            return
         for n in self.nodes:
             n.close()
-        self.proc.send_signal(sig.SIGTERM)
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-        self.proc = None
+        return super().stop()
 
     def owner(self, key):
         """The node that owns key (the other answers MOVED)."""
@@ -911,3 +868,36 @@ def test_shutdown_kills_bgsave_child(shoal):
     assert not list(shoal.dir.glob("temp-*.rdb"))
     assert not (shoal.dir / "dump.rdb").exists()
     assert "Killing it" in shoal.log_text()
+
+
+def test_flushall_saves_with_save_points(shoal_factory, redis_factory):
+    """FLUSHALL with save points writes the (empty) snapshot at once and
+    still counts as a change, as redis-server does."""
+    args = {"save": "3600 1"}
+    s = shoal_factory(args)
+    r = redis_factory(args)
+    for server in (s, r):
+        c = server.client()
+        c.set("a", 1)
+        c.set("b", 2)
+        c.save()
+        c.set("c", 3)
+        before = c.lastsave()
+        time.sleep(1.1)
+        assert c.flushall()
+        assert c.lastsave() > before
+        info = c.info("persistence")
+        server.result = (info["rdb_changes_since_last_save"],
+                         info["rdb_saves"])
+    assert s.result == r.result
+    assert check_rdb_keys(s.dir / "dump.rdb") == 0
+
+
+def check_rdb_keys(path):
+    out = subprocess.run(["redis-check-rdb", str(path)], capture_output=True,
+                         text=True, timeout=30)
+    assert "RDB looks OK" in out.stdout, out.stdout
+    for line in out.stdout.splitlines():
+        if "keys read" in line:
+            return int(line.split()[-3])
+    return 0
