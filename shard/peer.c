@@ -68,10 +68,22 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
     (void)revents;
     for (;;) {
         int fd = accept4(w->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        struct ucred cred;
+        socklen_t len = sizeof(cred);
         if (fd < 0) {
             return;
         }
-        net_client_create(srv, fd, CF_UNIX | CF_PEER);
+        /* An abstract socket has no file permissions: only processes of
+         * our own user (the other shards) get in, and they skip AUTH as
+         * the shard's own connections. */
+        if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
+            cred.uid != geteuid()) {
+            log_warn("peer socket: refused a connection from uid %d",
+                     (int)cred.uid);
+            close(fd);
+            continue;
+        }
+        net_client_create(srv, fd, CF_UNIX | CF_PEER | CF_AUTHENTICATED);
     }
 }
 

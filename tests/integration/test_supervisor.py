@@ -507,3 +507,24 @@ def test_fork_gate_one_child_at_a_time(tmp_path):
         assert sup.log_text().count("waits for a fork slot") >= 2
     finally:
         assert sup.stop() == 0
+
+
+def test_publish_reaches_every_shard_with_requirepass(tmp_path):
+    """The shards' own links don't need the password clients need."""
+    sup = Supervisor(BINARY, tmp_path, shards=2,
+                     extra_args=["--requirepass", "s3cret"]).start(
+                         wait=False)
+    try:
+        clients = [sup.client(p, password="s3cret") for p in sup.ports]
+        wait_for(lambda: all(_pings(c) for c in clients), what="shards up")
+        with pytest.raises(redis.AuthenticationError):
+            sup.client(sup.ports[0]).ping()
+        ps = clients[1].pubsub()
+        ps.subscribe("ch")
+        assert ps.get_message(timeout=5)["type"] == "subscribe"
+        assert clients[0].publish("ch", "hello") == 1
+        m = ps.get_message(timeout=5)
+        assert m["data"] == b"hello"
+        ps.close()
+    finally:
+        assert sup.stop() == 0
