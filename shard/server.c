@@ -246,7 +246,7 @@ static int write_pidfile(const server *srv)
     return 0;
 }
 
-static void daemonize(void)
+void server_daemonize(void)
 {
     pid_t pid = fork();
 
@@ -297,7 +297,7 @@ int shard_run(int argc, char **argv, shard_boot *boot)
             srv->boot_fds[srv->boot_fd_count++] = boot->listen_fds[i];
         }
     } else if (srv->cfg.daemonize) {
-        daemonize();
+        server_daemonize();
     }
     log_notice("oO0OoO0OoO0Oo shoal shard is starting oO0OoO0OoO0Oo");
     log_notice("shoal version=%s, bits=64, pid=%d, just started",

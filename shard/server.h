@@ -421,6 +421,9 @@ struct server {
 int shard_main(int argc, char **argv);
 int server_setup(server *srv);
 void server_teardown(server *srv);
+/* daemonize yes: fork to the background, detach, stdio to /dev/null
+ * (the supervisor does it too, before forking its shards). */
+void server_daemonize(void);
 void server_update_time(server *srv);
 /* Set the cached clocks (mstime, ustime, LRU clock) from us. */
 void server_set_time(server *srv, long long us);

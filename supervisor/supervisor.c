@@ -852,6 +852,11 @@ int supervisor_main(int argc, char **argv)
     if (bind_listeners(sv) != 0) {
         goto out;
     }
+    /* After binding, so a port in use is still reported (exit 2) to the
+     * shell that started us. */
+    if (sv->conf->cfg.daemonize) {
+        server_daemonize();
+    }
     if (sv->conf->cfg.pidfile != NULL && str_len(sv->conf->cfg.pidfile) > 0) {
         FILE *f = fopen(sv->conf->cfg.pidfile, "w");
         if (f != NULL) {
