@@ -11,6 +11,7 @@
 
 #include "cluster.h"
 #include "config.h"
+#include "ctlmsg.h"
 #include "log.h"
 #include "mem.h"
 #include "peer.h"
@@ -33,44 +34,20 @@ typedef struct control_state {
 void control_send(server *srv, int argc, const char **argv)
 {
     control_state *cs = srv->control;
-    str msg;
-    size_t off = 0;
 
-    if (cs == NULL || cs->fd < 0) {
-        return;
+    if (cs != NULL && cs->fd >= 0 &&
+        ctlmsg_send(cs->fd, argc, argv, NULL) != 0) {
+        log_warn("control channel: send failed: %s", strerror(errno));
     }
-    msg = str_catfmt(str_empty(), "*%d\r\n", argc);
-    for (int i = 0; i < argc; i++) {
-        size_t n = strlen(argv[i]);
-        msg = str_catfmt(msg, "$%zu\r\n", n);
-        msg = str_cat(msg, argv[i], n);
-        msg = str_cat(msg, "\r\n", 2);
-    }
-    while (off < str_len(msg)) {
-        ssize_t n = send(cs->fd, msg + off, str_len(msg) - off, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            log_warn("control channel: send failed: %s", strerror(errno));
-            break;
-        }
-        off += (size_t)n;
-    }
-    str_free(msg);
 }
 
-static int arg_is(const char *buf, const resp_span *a, const char *word)
-{
-    return a->len == strlen(word) && memcmp(buf + a->off, word, a->len) == 0;
-}
-
-static void on_message(server *srv, const char *buf, const resp_span *a,
+static void on_message(void *priv, const char *buf, const resp_span *a,
                        size_t argc)
 {
+    server *srv = priv;
     control_state *cs = srv->control;
 
-    if (argc == 3 && arg_is(buf, &a[0], "TOPOLOGY")) {
+    if (argc == 3 && ctlmsg_is(buf, &a[0], "TOPOLOGY")) {
         str err = NULL;
         topology *t = topo_parse(buf + a[1].off, a[1].len, &err);
         long long myself;
@@ -85,17 +62,17 @@ static void on_message(server *srv, const char *buf, const resp_span *a,
         }
         peer_set_topology(srv, topo_dup(t), (int)myself);
         cluster_set_topology(srv, t, (int)myself);
-    } else if (argc == 2 && arg_is(buf, &a[0], "PING")) {
+    } else if (argc == 2 && ctlmsg_is(buf, &a[0], "PING")) {
         char n[32];
         snprintf(n, sizeof(n), "%.*s", (int)a[1].len, buf + a[1].off);
         control_send(srv, 2, (const char *[]){"PONG", n});
-    } else if (argc == 1 && arg_is(buf, &a[0], "FORKOK")) {
+    } else if (argc == 1 && ctlmsg_is(buf, &a[0], "FORKOK")) {
         cs->fork_requested = 0;
         cs->fork_granted = 1;
         cs->fork_answered = 1;
-    } else if (argc == 1 && arg_is(buf, &a[0], "FORKWAIT")) {
+    } else if (argc == 1 && ctlmsg_is(buf, &a[0], "FORKWAIT")) {
         cs->fork_answered = 1; /* queued: FORKOK comes later */
-    } else if (argc == 1 && arg_is(buf, &a[0], "RELOAD")) {
+    } else if (argc == 1 && ctlmsg_is(buf, &a[0], "RELOAD")) {
         log_notice("supervisor asked to reload the configuration");
         config_reload(srv, cs->conf_file, cs->conf_argc, cs->conf_argv);
     } else {
@@ -108,29 +85,12 @@ static void on_message(server *srv, const char *buf, const resp_span *a,
 static void drain(server *srv)
 {
     control_state *cs = srv->control;
-    size_t pos = 0;
+    const char *err = NULL;
 
-    for (;;) {
-        const char *err = NULL;
-        resp_limits lim = {512LL * 1024 * 1024, 0};
-        int rc = resp_parse(&cs->parser, cs->in + pos, str_len(cs->in) - pos,
-                            &lim, &err);
-        if (rc == RESP_EUNFIN) {
-            break;
-        }
-        if (rc == RESP_EINVALID) {
-            log_warn("control channel: protocol error: %s", err);
-            resp_parser_reset(&cs->parser);
-            pos = str_len(cs->in);
-            break;
-        }
-        if (rc == RESP_OK && cs->parser.kind == '*' && cs->parser.argc > 0) {
-            on_message(srv, cs->in + pos, cs->parser.args, cs->parser.argc);
-        }
-        pos += cs->parser.pos;
-        resp_parser_reset(&cs->parser);
+    if (ctlmsg_drain(cs->in, &cs->parser, 512LL * 1024 * 1024, on_message,
+                     srv, &err) != 0) {
+        log_warn("control channel: protocol error: %s", err);
     }
-    str_consume(cs->in, pos);
 }
 
 /* Read what is there; 0, or -1 when the supervisor is gone (then the

@@ -20,6 +20,7 @@
 #include "cluster.h"
 #include "cmd.h"
 #include "db.h"
+#include "listen.h"
 #include "log.h"
 #include "mem.h"
 #include "multi.h"
@@ -654,58 +655,12 @@ static void on_accept(struct ev_loop *loop, ev_io *w, int revents)
 
 static int listen_tcp(server *srv, const char *addr)
 {
-    struct addrinfo hints, *res = NULL;
-    char port[16];
-    const char *host = addr;
-    int fd = -1, yes = 1;
+    int fd = listen_tcp_addr(addr, srv->cfg.port, srv->cfg.tcp_backlog);
 
-    if (addr[0] == '-') {
-        host = addr + 1; /* "-addr": optional, skip if unavailable */
+    if (fd == -2) {
+        return 0; /* an optional address that isn't there */
     }
-    memset(&hints, 0, sizeof(hints));
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    snprintf(port, sizeof(port), "%d", srv->cfg.port);
-    if (strcmp(host, "*") == 0) {
-        host = "0.0.0.0";
-    } else if (strcmp(host, "::*") == 0) {
-        host = "::";
-    }
-    int rc = getaddrinfo(host, port, &hints, &res);
-    if (rc != 0) {
-        log_warn("Could not resolve bind address %s: %s", host,
-                 gai_strerror(rc));
-        return addr[0] == '-' ? 0 : -1;
-    }
-    fd = socket(res->ai_family, SOCK_STREAM, 0);
-    if (fd < 0) {
-        log_warn("socket() failed for %s:%s: %s", host, port,
-                 strerror(errno));
-        goto err;
-    }
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-    if (res->ai_family == AF_INET6) {
-        setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof(yes));
-    }
-    if (bind(fd, res->ai_addr, res->ai_addrlen) < 0) {
-        log_warn("Could not create server TCP listening socket %s:%s: "
-                 "bind: %s", host, port, strerror(errno));
-        goto err;
-    }
-    if (listen(fd, srv->cfg.tcp_backlog) < 0 || set_nonblock(fd) < 0) {
-        log_warn("listen() failed for %s:%s: %s", host, port,
-                 strerror(errno));
-        goto err;
-    }
-    freeaddrinfo(res);
-    return net_adopt_listener(srv, fd) == 0 ? 0 : -1;
-err:
-    if (fd >= 0) {
-        close(fd);
-    }
-    freeaddrinfo(res);
-    return addr[0] == '-' ? 0 : -1;
+    return fd >= 0 && net_adopt_listener(srv, fd) == 0 ? 0 : -1;
 }
 
 int net_adopt_listener(server *srv, int fd)

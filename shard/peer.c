@@ -10,6 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "ctlmsg.h"
 #include "log.h"
 #include "mem.h"
 #include "net.h"
@@ -307,12 +308,9 @@ void peer_publish(client *c, const char *ch, size_t chlen, const char *msg,
     f->pending = 1; /* ours, released below: no early completion */
     f->next = ps->fanouts;
     ps->fanouts = f;
-    str req = str_catfmt(str_empty(), "*3\r\n$7\r\nPUBLISH\r\n$%zu\r\n",
-                         chlen);
-    req = str_cat(req, ch, chlen);
-    req = str_catfmt(req, "\r\n$%zu\r\n", msglen);
-    req = str_cat(req, msg, msglen);
-    req = str_cat(req, "\r\n", 2);
+    const char *words[] = {"PUBLISH", ch, msg};
+    const size_t lens[] = {7, chlen, msglen};
+    str req = ctlmsg_encode(str_empty(), 3, words, lens);
     for (int i = 0; i < ps->nlinks; i++) {
         peer_link *l = &ps->links[i];
         if (i == ps->myself || !ps->topo->nodes[i].alive) {

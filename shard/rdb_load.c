@@ -466,23 +466,11 @@ static obj *load_set_intset(rdb_reader *r, unsigned char *blob, size_t n)
         return NULL;
     }
     intset *is = (intset *)blob;
-    if (intset_len(is) > (uint32_t)r->srv->cfg.set_max_intset_entries) {
-        dict *d = dict_create(NULL);
-        dict_expand(d, intset_len(is));
-        for (uint32_t i = 0; i < intset_len(is); i++) {
-            int64_t v;
-            char buf[LONG_STR_SIZE];
-            intset_get(is, i, &v);
-            int len = util_ll2str(buf, sizeof(buf), v);
-            dict_add(d, buf, (size_t)len);
-        }
-        mem_free(blob);
-        obj *o = obj_create(OBJ_SET, d);
-        o->enc = ENC_HT;
-        return o;
-    }
     obj *o = obj_create(OBJ_SET, is);
     o->enc = ENC_INTSET;
+    if (intset_len(is) > (uint32_t)r->srv->cfg.set_max_intset_entries) {
+        set_convert_ht(o);
+    }
     return o;
 }
 
@@ -593,17 +581,7 @@ static obj *load_set_plain(rdb_reader *r)
                 continue;
             }
             /* Not an integer: switch to a dict for good. */
-            intset *is = o->ptr;
-            dict *d = dict_create(NULL);
-            for (uint32_t k = 0; k < intset_len(is); k++) {
-                char buf[LONG_STR_SIZE];
-                int64_t x;
-                intset_get(is, k, &x);
-                dict_add(d, buf, (size_t)util_ll2str(buf, sizeof(buf), x));
-            }
-            intset_free(is);
-            o->ptr = d;
-            o->enc = ENC_HT;
+            set_convert_ht(o);
         }
         if (dict_add(o->ptr, s, str_len(s)) == NULL) {
             str_free(s);

@@ -105,7 +105,7 @@ static size_t set_size(const obj *o)
 }
 
 /* Rewrite an intset as a hashtable of the members' decimal forms. */
-static void set_convert_ht(obj *o)
+void set_convert_ht(obj *o)
 {
     intset *is = o->ptr;
     uint32_t len = intset_len(is);

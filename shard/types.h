@@ -19,6 +19,9 @@ void list_free_value(obj *o);
 obj *list_dup_value(const obj *o);
 void set_free_value(obj *o);
 obj *set_dup_value(const obj *o);
+/* An intset-encoded set becomes a hashtable one (t_set.c; the RDB loader
+ * converts as the commands do). */
+void set_convert_ht(obj *o);
 void zset_free_value(obj *o);
 obj *zset_dup_value(const obj *o);
 void stream_free_value(obj *o);

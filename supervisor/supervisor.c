@@ -18,6 +18,8 @@
 
 #include "config.h"
 #include "control.h"
+#include "ctlmsg.h"
+#include "listen.h"
 #include "log.h"
 #include "mem.h"
 #include "util.h"
@@ -100,46 +102,6 @@ static void announce_ip(supervisor *sv, char *out, size_t cap)
 
 /* ---- listeners ---- */
 
-static int bind_one(const char *addr, int port, int backlog)
-{
-    struct addrinfo hints = {0}, *res = NULL;
-    char portstr[16];
-    int optional = addr[0] == '-';
-    const char *host = optional ? addr + 1 : addr;
-    int fd = -1, yes = 1;
-
-    if (strcmp(host, "*") == 0) {
-        host = "0.0.0.0";
-    }
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST;
-    snprintf(portstr, sizeof(portstr), "%d", port);
-    if (getaddrinfo(host, portstr, &hints, &res) != 0) {
-        log_warn("Could not resolve bind address %s", host);
-        return optional ? -2 : -1;
-    }
-    fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0) {
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
-        if (res->ai_family == AF_INET6) {
-            setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &yes, sizeof(yes));
-        }
-    }
-    if (fd < 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0 ||
-        listen(fd, backlog) != 0) {
-        log_warn("Could not create server TCP listening socket %s:%d: %s",
-                 host, port, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-        }
-        freeaddrinfo(res);
-        return optional ? -2 : -1;
-    }
-    freeaddrinfo(res);
-    return fd;
-}
-
 /* Bind every shard's port on every bind address, unless systemd already
  * gave the shard its sockets. The sockets stay open here for good: a
  * client connecting while its shard (re)starts waits in the backlog. */
@@ -156,7 +118,8 @@ static int bind_listeners(supervisor *sv)
             continue; /* socket activation */
         }
         for (int a = 0; a < argc && sp->listen_count < SUP_MAX_LISTEN; a++) {
-            int fd = bind_one(addrs[a], cfg->port + i, cfg->tcp_backlog);
+            int fd = listen_tcp_addr(addrs[a], cfg->port + i,
+                                     cfg->tcp_backlog);
             if (fd == -1) {
                 rc = -1;
                 break;
@@ -244,31 +207,10 @@ static int setup_topology(supervisor *sv)
 static void send_msg(shard_proc *sp, int argc, const char **argv,
                      const size_t *lens)
 {
-    str msg;
-    size_t off = 0;
-
-    if (sp->ctl_fd < 0) {
-        return;
+    /* A failure means it died: the child watcher deals with that. */
+    if (sp->ctl_fd >= 0) {
+        ctlmsg_send(sp->ctl_fd, argc, argv, lens);
     }
-    msg = str_catfmt(str_empty(), "*%d\r\n", argc);
-    for (int i = 0; i < argc; i++) {
-        size_t n = lens != NULL ? lens[i] : strlen(argv[i]);
-        msg = str_catfmt(msg, "$%zu\r\n", n);
-        msg = str_cat(msg, argv[i], n);
-        msg = str_cat(msg, "\r\n", 2);
-    }
-    while (off < str_len(msg)) {
-        ssize_t n = send(sp->ctl_fd, msg + off, str_len(msg) - off,
-                         MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) {
-            continue;
-        }
-        if (n <= 0) {
-            break; /* it died: the child watcher deals with it */
-        }
-        off += (size_t)n;
-    }
-    str_free(msg);
 }
 
 static void push_topology(supervisor *sv)
@@ -340,11 +282,12 @@ static void release_fork(supervisor *sv, shard_proc *sp)
     }
 }
 
-static void on_shard_message(shard_proc *sp, const char *buf,
-                             const resp_span *a, size_t argc)
+static void on_shard_message(void *priv, const char *buf, const resp_span *a,
+                             size_t argc)
 {
+    shard_proc *sp = priv;
     supervisor *sv = sp->sv;
-#define IS(i, w) (a[i].len == strlen(w) && memcmp(buf + a[i].off, w, a[i].len) == 0)
+#define IS(i, w) ctlmsg_is(buf, &a[i], w)
     if (IS(0, "READY")) {
         sp->ready = 1;
         sp->last_pong_ms = now_ms();
@@ -402,29 +345,11 @@ static void on_ctl(struct ev_loop *loop, ev_io *w, int revents)
         return;
     }
     sp->ctl_in = str_cat(sp->ctl_in, buf, (size_t)n);
-    size_t pos = 0;
-    for (;;) {
-        const char *err = NULL;
-        resp_limits lim = {1024 * 1024, 0};
-        int rc = resp_parse(&sp->parser, sp->ctl_in + pos,
-                            str_len(sp->ctl_in) - pos, &lim, &err);
-        if (rc == RESP_EUNFIN) {
-            break;
-        }
-        if (rc == RESP_EINVALID) {
-            log_warn("shard %d: control protocol error: %s", sp->index, err);
-            pos = str_len(sp->ctl_in);
-            resp_parser_reset(&sp->parser);
-            break;
-        }
-        if (rc == RESP_OK && sp->parser.kind == '*' && sp->parser.argc > 0) {
-            on_shard_message(sp, sp->ctl_in + pos, sp->parser.args,
-                             sp->parser.argc);
-        }
-        pos += sp->parser.pos;
-        resp_parser_reset(&sp->parser);
+    const char *err = NULL;
+    if (ctlmsg_drain(sp->ctl_in, &sp->parser, 1024 * 1024, on_shard_message,
+                     sp, &err) != 0) {
+        log_warn("shard %d: control protocol error: %s", sp->index, err);
     }
-    str_consume(sp->ctl_in, pos);
 }
 
 /* In the forked child: drop the supervisor's loop, signals and the other
