@@ -8,6 +8,8 @@ import random
 
 import pytest
 
+from lib.crc import crc64
+
 # Values whose encodings are byte-for-byte deterministic: built by the same
 # commands they lay out the same on both servers.
 DETERMINISTIC = [
@@ -149,20 +151,10 @@ def test_restore_options_and_errors(differ):
     differ.check("DBSIZE")
 
 
-def _crc64(data):
-    poly = 0x95AC9329AC4BC9B5
-    crc = 0
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ poly if crc & 1 else crc >> 1
-    return crc
-
-
 def _reseal(body):
     """A DUMP payload with a correct footer for body (type + value)."""
     body = bytes(body) + b"\x0a\x00"
-    return body + _crc64(body).to_bytes(8, "little")
+    return body + crc64(body).to_bytes(8, "little")
 
 
 def test_corrupt_bodies_never_crash(pair):

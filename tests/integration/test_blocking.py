@@ -13,97 +13,15 @@ import time
 import pytest
 
 from lib import resp
+from lib.scene import run_both as scene_run_both
 
 # ---------------------------------------------------------------- harness
 
 
-class Scene:
-    """Named raw connections to one server, and a transcript of what each
-    one received."""
-
-    def __init__(self, server):
-        self.server = server
-        self.conns = {}
-        self.ctl = server.raw()
-        self.log = []
-
-    def conn(self, name):
-        if name not in self.conns:
-            self.conns[name] = self.server.raw()
-        return self.conns[name]
-
-    def call(self, name, *cmd):
-        """Run a command that answers at once; record the reply."""
-        r = self.conn(name).call(*cmd)
-        self.log.append((name, cmd, r))
-        return r
-
-    def send(self, name, *cmd):
-        self.conn(name).send_command(*cmd)
-
-    def block(self, name, *cmd):
-        """Send a command that blocks; return once the server counts it."""
-        before = self.blocked()
-        self.send(name, *cmd)
-        self.wait_blocked(before + 1)
-
-    def reply(self, name, timeout=5.0):
-        r = self.conn(name).read_reply(timeout)
-        self.log.append((name, "reply", r))
-        return r
-
-    def silent(self, name, wait=0.15):
-        """Record that `name` got nothing within `wait` seconds."""
-        try:
-            r = self.conn(name).read_reply(wait)
-        except (socket.timeout, TimeoutError):
-            self.log.append((name, "silent", None))
-            return
-        self.log.append((name, "UNEXPECTED", r))
-
-    def close(self, name):
-        self.conns.pop(name).close()
-
-    def info(self, field):
-        text = self.ctl.call("INFO", "clients").value.decode()
-        for line in text.split("\r\n"):
-            if line.startswith(field + ":"):
-                return int(line.split(":", 1)[1])
-        raise AssertionError(f"INFO clients has no {field}")
-
-    def blocked(self):
-        return self.info("blocked_clients")
-
-    def wait_blocked(self, n, timeout=5.0):
-        deadline = time.monotonic() + timeout
-        while self.blocked() != n:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"blocked_clients never reached {n}")
-            time.sleep(0.005)
-
-    def note(self, what, value):
-        self.log.append(("note", what, value))
-
-    def finish(self):
-        for c in self.conns.values():
-            c.close()
-        self.ctl.close()
-
-
 def run_both(pair, scenario):
     """Run scenario(scene) on redis-server, then shoal; compare."""
-    logs = {}
-    for side in ("redis", "shoal"):
-        scene = Scene(getattr(pair, side))
-        try:
-            scenario(scene)
-        finally:
-            scene.finish()
-        logs[side] = scene.log
-    for i, (a, b) in enumerate(zip(logs["redis"], logs["shoal"])):
-        assert a == b, f"step {i}: redis {a!r} vs shoal {b!r}"
-    assert len(logs["redis"]) == len(logs["shoal"])
-    return logs["shoal"]
+    return scene_run_both({"redis": pair.redis, "shoal": pair.shoal},
+                          scenario)
 
 
 def arr(*items):

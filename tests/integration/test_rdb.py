@@ -12,6 +12,7 @@ import time
 
 import pytest
 
+from lib.crc import crc64
 from lib.server import REPO_ROOT, resolve_binary
 from lib.supervisor import Supervisor as SupervisorBase
 
@@ -535,16 +536,6 @@ def test_import_errors(shoal):
 # ---------------------------------------------------------------- old formats
 
 
-def _crc64(data):
-    poly = 0x95AC9329AC4BC9B5
-    crc = 0
-    for b in data:
-        crc ^= b
-        for _ in range(8):
-            crc = (crc >> 1) ^ poly if crc & 1 else crc >> 1
-    return crc
-
-
 def _rdb_len(n):
     if n < 64:
         return bytes([n])
@@ -604,7 +595,7 @@ def _old_rdb():
     body += b"\xfd" + (2000000000).to_bytes(4, "little") + b"\x00" + \
         _rdb_str("old-expire") + _rdb_str("v")
     body += b"\xff"
-    return body + _crc64(body).to_bytes(8, "little")
+    return body + crc64(body).to_bytes(8, "little")
 
 
 def test_redis6_encodings_load_and_convert(shoal_factory, redis_factory):
@@ -630,7 +621,7 @@ def test_bad_ziplist_refused(shoal_factory):
     zl[11] = 0x3F  # string length past the end
     body = b"REDIS0009\xfe\x00\x0d" + _rdb_str("zh") + _rdb_str(bytes(zl))
     body += b"\xff"
-    data = body + _crc64(body).to_bytes(8, "little")
+    data = body + crc64(body).to_bytes(8, "little")
     log = _start_fails(shoal_factory, data)
     assert "Ziplist integrity" in log
 

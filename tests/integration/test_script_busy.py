@@ -5,13 +5,12 @@ still works, and a client blocked on BLPOP is woken only after the script
 that pushed returns. Each scenario runs on redis-server 7.0 and on shoal;
 the transcripts (what every client got, in order) must be equal."""
 
-import socket
 import time
 
 import pytest
 
 from lib import resp
-from lib.conn import ConnectionClosed
+from lib.scene import Scene as BaseScene, run_both as scene_run_both
 
 THRESHOLD_MS = 100
 
@@ -27,45 +26,9 @@ def spin(ms):
             f"local s = now() while now() - s < {ms * 1000} do end ")
 
 
-class Scene:
-    def __init__(self, server):
-        self.server = server
-        self.conns = {}
-        self.log = []
-
-    def conn(self, name):
-        if name not in self.conns:
-            self.conns[name] = self.server.raw()
-        return self.conns[name]
-
-    def call(self, name, *cmd):
-        r = self.conn(name).call(*cmd)
-        self.log.append((name, cmd, r))
-        return r
-
-    def send(self, name, *cmd):
-        self.conn(name).send_command(*cmd)
-
-    def reply(self, name, timeout=10.0):
-        r = self.conn(name).read_reply(timeout)
-        self.log.append((name, "reply", r))
-        return r
-
-    def silent(self, name, wait=0.2):
-        try:
-            r = self.conn(name).read_reply(wait)
-        except (socket.timeout, TimeoutError):
-            self.log.append((name, "silent", None))
-            return
-        self.log.append((name, "UNEXPECTED", r))
-
-    def closed(self, name, timeout=5.0):
-        try:
-            r = self.conn(name).read_reply(timeout)
-        except ConnectionClosed:
-            self.log.append((name, "closed", None))
-            return
-        self.log.append((name, "UNEXPECTED", r))
+class Scene(BaseScene):
+    reply_timeout = 10.0
+    silent_wait = 0.2
 
     def wait_busy(self, name):
         """PING until the server answers -BUSY (it answers nothing at all
@@ -79,26 +42,14 @@ class Scene:
             time.sleep(0.01)
         raise AssertionError("the server never became busy")
 
-    def finish(self):
-        for c in self.conns.values():
-            c.close()
+
+def set_threshold(scene):
+    scene.call("ctl", "CONFIG", "SET", "busy-reply-threshold",
+               str(THRESHOLD_MS))
 
 
 def run_both(servers, scenario):
-    logs = {}
-    for side, server in servers.items():
-        scene = Scene(server)
-        try:
-            scene.call("ctl", "CONFIG", "SET", "busy-reply-threshold",
-                       str(THRESHOLD_MS))
-            scenario(scene)
-        finally:
-            scene.finish()
-        logs[side] = scene.log
-    for i, (a, b) in enumerate(zip(logs["redis"], logs["shoal"])):
-        assert a == b, f"step {i}: redis {a!r} vs shoal {b!r}"
-    assert len(logs["redis"]) == len(logs["shoal"])
-    return logs["shoal"]
+    return scene_run_both(servers, scenario, Scene, set_threshold)
 
 
 def sc_kill(s):
